@@ -1,0 +1,28 @@
+namespace CompassCi.Contracts.Jobs;
+
+/// <summary>
+/// One job, keyed by its id. Its state is its <c>jobs</c> row; every change is one conditional write.
+/// </summary>
+public interface IJobGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Stores a new job durably and enqueues it. Created is false when the id is already taken
+    /// (the caller picks another id).
+    /// </summary>
+    Task<SubmitOutcome> Submit(JobRecord job);
+
+    /// <summary>The job, or null when no such job exists.</summary>
+    Task<JobRecord?> Get();
+
+    /// <summary>
+    /// Hands the job to a testbox. Persisted before it returns; refuses when the job is not pending,
+    /// except that the same lease asking again gets the same answer.
+    /// </summary>
+    Task<AssignOutcome> Assign(string testbox, string leaseId);
+
+    /// <summary>
+    /// Undoes an assignment that never reached its testbox (the request was aborted before the answer
+    /// was written). Only the lease that holds the job can release it, and only before it is confirmed.
+    /// </summary>
+    Task<bool> Release(string leaseId);
+}

@@ -1,0 +1,56 @@
+namespace CompassCi.Contracts.Jobs;
+
+/// <summary>
+/// One row of the <c>jobs</c> table: the single truth about a job. The grain's state is exactly this.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record JobRecord
+{
+    /// <summary>Server-assigned id (a decimal string on the wire, BIGINT in the table).</summary>
+    [Id(0)] public required long Id { get; init; }
+
+    /// <summary>Unix milliseconds when the job was accepted.</summary>
+    [Id(1)] public required long SubmitTime { get; init; }
+
+    /// <summary>Owner account.</summary>
+    [Id(2)] public required string Account { get; init; }
+
+    /// <summary>lkp-tests suite.</summary>
+    [Id(3)] public required string Suite { get; init; }
+
+    /// <summary>Requested tbox_group (derived from testbox when absent).</summary>
+    [Id(4)] public string? TboxGroup { get; init; }
+
+    /// <summary>Requested testbox before dispatch; the testbox holding it after.</summary>
+    [Id(5)] public string? Testbox { get; init; }
+
+    /// <summary>Requested architecture.</summary>
+    [Id(6)] public string? Arch { get; init; }
+
+    /// <summary>Canonical requirement key: sorted <c>k=v,k=v</c>; names the job's queue.</summary>
+    [Id(7)] public required string QueueKey { get; init; }
+
+    /// <summary>Stage, one of <see cref="JobStages"/>.</summary>
+    [Id(8)] public required string Stage { get; init; }
+
+    /// <summary>Outcome once ended; null before.</summary>
+    [Id(9)] public string? Health { get; init; }
+
+    /// <summary>Higher runs first.</summary>
+    [Id(10)] public required int Priority { get; init; }
+
+    /// <summary>Memory the job needs, in MiB.</summary>
+    [Id(11)] public required long MemoryMb { get; init; }
+
+    /// <summary>The consume request that holds the job; lets a testbox that lost the answer ask again.</summary>
+    [Id(12)] public string? LeaseId { get; init; }
+
+    /// <summary>Unix milliseconds of the hand-out to a testbox.</summary>
+    [Id(13)] public long? BootTime { get; init; }
+
+    /// <summary>Optimistic-concurrency counter; every write must name the version it read.</summary>
+    [Id(14)] public required int Version { get; init; }
+
+    /// <summary>The whole submitted document as JSON (column <c>jj</c>), unknown keys included.</summary>
+    [Id(15)] public required string Document { get; init; }
+}

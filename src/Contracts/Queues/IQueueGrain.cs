@@ -1,0 +1,31 @@
+using CompassCi.Contracts.Jobs;
+
+namespace CompassCi.Contracts.Queues;
+
+/// <summary>
+/// The pending jobs of one requirement key (<c>arch=aarch64,tbox_group=vm-2p8g</c>), ordered by priority
+/// then submit time. A cache of the <c>jobs</c> table: it rebuilds itself from the table on activation.
+/// </summary>
+public interface IQueueGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a stored job; adding a job twice keeps one copy.</summary>
+    Task Enqueue(PendingJob job);
+
+    /// <summary>The job this queue would give a testbox with that much memory, or null.</summary>
+    Task<QueueHead?> Peek(long memoryMb);
+
+    /// <summary>
+    /// Takes the best job that fits the memory and assigns it through its JobGrain. Returns the assigned
+    /// job, or null when nothing fits. A job is handed out at most once.
+    /// </summary>
+    Task<JobRecord?> Claim(ClaimRequest request);
+
+    /// <summary>
+    /// Returns true as soon as a job is enqueued, false when <paramref name="timeout"/> passes first.
+    /// Does not block the queue.
+    /// </summary>
+    Task<bool> WaitForWork(TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>Count and age of the pending jobs.</summary>
+    Task<QueueSummary> Summary();
+}
