@@ -6,12 +6,12 @@ namespace CompassCi.Contracts.Queues;
 /// </summary>
 public interface IQueueDirectoryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Adds a key; returns the new snapshot version.</summary>
+    /// <summary>Adds a key; returns the snapshot version that includes it.</summary>
     Task<long> Register(string queueKey);
 
     /// <summary>
-    /// Returns the keys once the version is above <paramref name="knownVersion"/>, or after the timeout
+    /// Returns the keys once the version differs from <paramref name="knownVersion"/>, or after the timeout
     /// with whatever is current. Does not block the directory.
     /// </summary>
-    Task<QueueKeySnapshot> WaitForChange(long knownVersion, TimeSpan timeout);
+    Task<QueueKeySnapshot> WaitForChange(long knownVersion, TimeSpan timeout, CancellationToken cancellationToken = default);
 }

@@ -11,20 +11,20 @@ public interface IQueueGrain : IGrainWithStringKey
     /// <summary>Adds a stored job; adding a job twice keeps one copy.</summary>
     Task Enqueue(PendingJob job);
 
-    /// <summary>The job this queue would give a testbox with that much memory, or null.</summary>
-    Task<QueueHead?> Peek(long memoryMb);
+    /// <summary>The job this queue would give a testbox with that much memory.</summary>
+    Task<QueuePeek> Peek(long memoryMb);
 
     /// <summary>
-    /// Takes the best job that fits the memory and assigns it through its JobGrain. Returns the assigned
-    /// job, or null when nothing fits. A job is handed out at most once.
+    /// Takes the best job that fits the memory and assigns it through its JobGrain; the assignment is
+    /// persisted before this returns. A job is handed out at most once.
     /// </summary>
-    Task<JobRecord?> Claim(ClaimRequest request);
+    Task<ClaimOutcome> Claim(ClaimRequest request);
 
     /// <summary>
-    /// Returns true as soon as a job is enqueued, false when <paramref name="timeout"/> passes first.
-    /// Does not block the queue.
+    /// Returns true as soon as the queue has received more than <paramref name="knownArrivals"/> jobs,
+    /// false when <paramref name="timeout"/> passes first. Does not block the queue.
     /// </summary>
-    Task<bool> WaitForWork(TimeSpan timeout, CancellationToken cancellationToken = default);
+    Task<bool> WaitForWork(long knownArrivals, TimeSpan timeout, CancellationToken cancellationToken = default);
 
     /// <summary>Count and age of the pending jobs.</summary>
     Task<QueueSummary> Summary();

@@ -1,0 +1,19 @@
+using CompassCi.Api.Health;
+using CompassCi.Api.Jobs;
+using CompassCi.Api.Queues;
+using CompassCi.Api.Testboxes;
+
+namespace CompassCi.Api;
+
+/// <summary>Maps every endpoint group of the REST gateway.</summary>
+public static class ApiEndpoints
+{
+    public static IEndpointRouteBuilder MapCompassCiApi(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthEndpoints();
+        app.MapJobEndpoints();
+        app.MapTestboxEndpoints();
+        app.MapQueueEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,6 @@
+global using CompassCi.Contracts.Jobs;
+global using CompassCi.Contracts.Queues;
+global using Microsoft.AspNetCore.Builder;
+global using Microsoft.AspNetCore.Http;
+global using Microsoft.AspNetCore.Routing;
+global using Orleans;

@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+using CompassCi.Api.Http;
+using CompassCi.Grains.Storage;
+
+namespace CompassCi.Api.Health;
+
+/// <summary>
+/// <c>/healthz</c>: the process is alive (touches nothing, so a slow database never gets a healthy
+/// process killed). <c>/readyz</c>: the database and the cluster answer.
+/// </summary>
+public static class HealthEndpoints
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => Results.Json(new JsonObject { ["status"] = "alive" })).WithTags("Health");
+        app.MapGet("/readyz", ReadyAsync).WithTags("Health");
+        return app;
+    }
+
+    private static async Task<IResult> ReadyAsync(JobStore store, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ProbeTimeout);
+        var database = await store.PingAsync(timeout.Token);
+        bool cluster;
+        try
+        {
+            await grains.GetGrain<IQueueDirectoryGrain>(0).WaitForChange(-1, TimeSpan.Zero, timeout.Token).WaitAsync(timeout.Token);
+            cluster = true;
+        }
+        catch (Exception)
+        {
+            cluster = false;
+        }
+
+        if (database && cluster)
+        {
+            return Results.Json(new JsonObject { ["status"] = "ready", ["database"] = "ok", ["cluster"] = "ok" });
+        }
+
+        return Problems.Unavailable($"database: {(database ? "ok" : "unreachable")}, cluster: {(cluster ? "ok" : "unreachable")}");
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace CompassCi.Api.Jobs;
+
+/// <summary>
+/// A job on the wire: the document as submitted (unknown keys included), overlaid with what the server
+/// owns (id, stage, health, holder, times).
+/// </summary>
+public static class JobJson
+{
+    public static JsonObject Render(JobRecord job)
+    {
+        var json = JsonNode.Parse(job.Document) as JsonObject ?? [];
+        json["id"] = job.Id.ToString(CultureInfo.InvariantCulture);
+        json["job_stage"] = job.Stage;
+        json["job_health"] = job.Health;
+        json["my_account"] = job.Account;
+        json["suite"] = job.Suite;
+        json["tbox_group"] = job.TboxGroup;
+        json["testbox"] = job.Testbox;
+        json["queue_key"] = job.QueueKey;
+        json["priority"] = job.Priority;
+        json["memory_minimum_mb"] = job.MemoryMb;
+        json["submit_time"] = Time(job.SubmitTime);
+        json["boot_time"] = job.BootTime is { } boot ? Time(boot) : null;
+        return json;
+    }
+
+    /// <summary>ISO 8601 with offset, from unix milliseconds.</summary>
+    public static string Time(long unixMillis) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(unixMillis).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CompassCi.Grains.Scheduling;
+
+namespace CompassCi.Api.Testboxes;
+
+/// <summary>
+/// The body of a consume: <c>{"tags": {k: v}, "memory_gb": 64, "wait_seconds": 30, "request_id": "…"}</c>,
+/// read field by field so every mistake names its field.
+/// </summary>
+public sealed record ConsumeBody(IReadOnlyDictionary<string, string> Tags, long MemoryMb, int WaitSeconds, string? RequestId)
+{
+    private const int MaxRequestIdLength = 128;
+
+    public static (ConsumeBody? Body, Dictionary<string, string[]> Errors) Parse(ReadOnlyMemory<byte> bytes, int defaultWait, int maxWait)
+    {
+        var errors = new Dictionary<string, string[]>();
+        JsonObject root;
+        try
+        {
+            root = bytes.IsEmpty ? [] : JsonNode.Parse(bytes.Span) as JsonObject ?? throw new JsonException("the body must be a JSON object");
+        }
+        catch (JsonException error)
+        {
+            errors["body"] = [$"invalid JSON: {error.Message}"];
+            return (null, errors);
+        }
+
+        var offered = new Dictionary<string, string>(StringComparer.Ordinal);
+        switch (root["tags"])
+        {
+            case null:
+                break;
+            case JsonObject tags:
+                foreach (var (k, v) in tags)
+                {
+                    if (v is JsonValue value && value.GetValueKind() is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+                    {
+                        offered[k] = value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
+                    }
+                    else
+                    {
+                        errors[$"tags.{k}"] = ["must be a string, number or boolean"];
+                    }
+                }
+
+                break;
+            default:
+                errors["tags"] = ["must be an object of tag names to values, like {\"arch\": \"aarch64\"}"];
+                break;
+        }
+
+        IReadOnlyDictionary<string, string> normalised = offered;
+        if (errors.Count == 0)
+        {
+            var tagSet = TagSet.NormalizeOffer(offered);
+            foreach (var (field, messages) in tagSet.Errors)
+            {
+                errors[field] = messages;
+            }
+
+            normalised = tagSet.Tags ?? offered;
+        }
+
+        var memoryMb = long.MaxValue;
+        if (root["memory_gb"] is { } memoryNode)
+        {
+            if (memoryNode is JsonValue m && m.GetValueKind() == JsonValueKind.Number && m.GetValue<double>() is var gb && gb >= 0 && gb <= 64 * 1024)
+            {
+                memoryMb = (long)Math.Floor(gb * 1024);
+            }
+            else
+            {
+                errors["memory_gb"] = ["must be a number of GiB from 0 to 65536"];
+            }
+        }
+
+        var wait = defaultWait;
+        if (root["wait_seconds"] is { } waitNode)
+        {
+            if (waitNode is JsonValue w && w.GetValueKind() == JsonValueKind.Number && w.TryGetValue<int>(out var seconds) && seconds >= 0 && seconds <= maxWait)
+            {
+                wait = seconds;
+            }
+            else
+            {
+                errors["wait_seconds"] = [$"must be a whole number of seconds from 0 to {maxWait.ToString(CultureInfo.InvariantCulture)}"];
+            }
+        }
+
+        string? requestId = null;
+        if (root["request_id"] is { } idNode)
+        {
+            if (idNode is JsonValue r && r.GetValueKind() == JsonValueKind.String && r.GetValue<string>() is { Length: > 0 and <= MaxRequestIdLength } id)
+            {
+                requestId = id;
+            }
+            else
+            {
+                errors["request_id"] = [$"must be a non-empty string of at most {MaxRequestIdLength} characters"];
+            }
+        }
+
+        return errors.Count > 0 ? (null, errors) : (new ConsumeBody(normalised, memoryMb, wait, requestId), errors);
+    }
+}

@@ -1,0 +1,107 @@
+using CompassCi.Api.Http;
+using CompassCi.Api.Jobs;
+using CompassCi.Grains.Dispatch;
+using CompassCi.Grains.Scheduling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CompassCi.Api.Testboxes;
+
+/// <summary>Testboxes asking for work: <c>/api/v1/testboxes/{testbox}/consume</c>.</summary>
+public static class TestboxEndpoints
+{
+    private const int MaxTestboxLength = 255;
+
+    public static IEndpointRouteBuilder MapTestboxEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/testboxes/{testbox}/consume", ConsumeAsync)
+            .WithTags("Testboxes")
+            .WithSummary("Take the best pending job whose tags the testbox offers and whose memory fits; 204 when none arrives within wait_seconds.")
+            .Accepts<ConsumeBody>("application/json")
+            .Produces<System.Text.Json.Nodes.JsonObject>()
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        return app;
+    }
+
+    private static async Task<IResult> ConsumeAsync(string testbox, HttpContext context, JobDispatcher dispatcher, IGrainFactory grains, IOptions<ApiOptions> options, ILoggerFactory loggers)
+    {
+        if (testbox.Length > MaxTestboxLength || testbox.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            return Problems.Field("testbox", $"must be at most {MaxTestboxLength} characters with no spaces or control characters");
+        }
+
+        var aborted = context.RequestAborted;
+        var o = options.Value;
+        var (bytes, tooLarge) = await RequestBody.ReadAsync(context.Request, o.MaxBodyBytes, aborted);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+
+        var (body, errors) = ConsumeBody.Parse(bytes, o.DefaultWaitSeconds, o.MaxWaitSeconds);
+        if (body is null)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        // A testbox always offers its own name, and the tbox_group its name implies unless it says otherwise.
+        var offered = new Dictionary<string, string>(body.Tags, StringComparer.Ordinal);
+        if (offered.TryGetValue("testbox", out var named) && named != testbox)
+        {
+            return Problems.Field("tags.testbox", $"'{named}' differs from the testbox in the path, '{testbox}'");
+        }
+
+        offered["testbox"] = testbox;
+        offered.TryAdd("tbox_group", TboxGroup.FromTestbox(testbox));
+
+        var leaseId = body.RequestId ?? Guid.NewGuid().ToString("N");
+        var request = new ConsumeRequest(testbox, offered, body.MemoryMb, leaseId, TimeSpan.FromSeconds(body.WaitSeconds));
+        JobRecord? job;
+        try
+        {
+            job = await dispatcher.ConsumeAsync(request, aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The testbox hung up while waiting: it took nothing.
+            return Results.Empty;
+        }
+
+        if (job is null)
+        {
+            return Results.NoContent();
+        }
+
+        return new HandOverResult(job, async () =>
+        {
+            // The answer could not reach the testbox: give the job back rather than leave it held by nobody.
+            var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(leaseId);
+            loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation(
+                "Job {JobId} returned to its queue: testbox {Testbox} hung up before the answer (released: {Released})", job.Id, testbox, released);
+        });
+    }
+
+    /// <summary>Writes the job; if the client is gone, runs the give-back instead of losing the job.</summary>
+    private sealed class HandOverResult(JobRecord job, Func<Task> giveBack) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            if (httpContext.RequestAborted.IsCancellationRequested)
+            {
+                await giveBack();
+                return;
+            }
+
+            try
+            {
+                await Results.Json(JobJson.Render(job)).ExecuteAsync(httpContext);
+                await httpContext.Response.CompleteAsync();
+            }
+            catch (Exception) when (httpContext.RequestAborted.IsCancellationRequested)
+            {
+                await giveBack();
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using CompassCi.Grains.Queues;
+using CompassCi.Grains.Storage;
+
+namespace CompassCi.Grains.Dispatch;
+
+/// <summary>
+/// Serves a consume: finds the queues whose keys the testbox satisfies, takes the best job among their
+/// heads, and when none fits waits on all of them (and on new queue keys) until the deadline.
+/// </summary>
+public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys, JobStore store, TimeProvider clock)
+{
+    /// <summary>Longest single wait inside a grain; longer waits are several rounds, each re-reading the candidates.</summary>
+    private static readonly TimeSpan RoundLimit = TimeSpan.FromSeconds(20);
+
+    /// <summary>The job now held by the testbox, or null when nothing matched before the wait ran out.</summary>
+    public async Task<JobRecord?> ConsumeAsync(ConsumeRequest request, CancellationToken cancellationToken)
+    {
+        var again = await store.FindByLeaseAsync(request.Testbox, request.LeaseId);
+        if (again is not null)
+        {
+            return again.Stage == JobStages.Boot ? again : null;
+        }
+
+        await queueKeys.EnsureLoadedAsync();
+        var deadline = clock.GetUtcNow() + request.Wait;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var indexVersion = queueKeys.Version;
+            var candidates = queueKeys.Candidates(request.Tags);
+            var (job, arrivals) = await TryClaimAsync(candidates, request);
+            if (job is not null)
+            {
+                return job;
+            }
+
+            var remaining = deadline - clock.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            await WaitForWorkAsync(candidates, arrivals, indexVersion, remaining < RoundLimit ? remaining : RoundLimit, cancellationToken);
+        }
+    }
+
+    private async Task<(JobRecord? Job, Dictionary<string, long> Arrivals)> TryClaimAsync(List<string> candidates, ConsumeRequest request)
+    {
+        var arrivals = new Dictionary<string, long>(StringComparer.Ordinal);
+        var claim = new ClaimRequest(request.Testbox, request.MemoryMb, request.LeaseId);
+        if (candidates.Count == 1)
+        {
+            var outcome = await grains.GetGrain<IQueueGrain>(candidates[0]).Claim(claim);
+            arrivals[candidates[0]] = outcome.Arrivals;
+            return (outcome.Job, arrivals);
+        }
+
+        var peeks = await Task.WhenAll(candidates.Select(async key => (Key: key, Peek: await grains.GetGrain<IQueueGrain>(key).Peek(request.MemoryMb))));
+        foreach (var (key, peek) in peeks)
+        {
+            arrivals[key] = peek.Arrivals;
+        }
+
+        var ordered = peeks.Where(p => p.Peek.Head is not null)
+            .OrderByDescending(p => p.Peek.Head!.Priority)
+            .ThenBy(p => p.Peek.Head!.SubmitTime)
+            .ThenBy(p => p.Peek.Head!.JobId);
+        foreach (var (key, _) in ordered)
+        {
+            var outcome = await grains.GetGrain<IQueueGrain>(key).Claim(claim);
+            arrivals[key] = Math.Min(arrivals[key], outcome.Arrivals);
+            if (outcome.Job is not null)
+            {
+                return (outcome.Job, arrivals);
+            }
+        }
+
+        return (null, arrivals);
+    }
+
+    private async Task WaitForWorkAsync(List<string> candidates, Dictionary<string, long> arrivals, long indexVersion, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var round = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waits = candidates
+            .Select(key => Quietly(grains.GetGrain<IQueueGrain>(key).WaitForWork(arrivals[key], timeout, round.Token)))
+            .Append(Quietly(queueKeys.WaitForChangeAsync(indexVersion, round.Token).ContinueWith(_ => true, TaskScheduler.Default)))
+            .ToList();
+        using var timer = new CancellationTokenSource(timeout, clock);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(round.Token, timer.Token);
+        try
+        {
+            await Task.WhenAny(waits).WaitAsync(both.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The round's time is up: go round again (or give up at the deadline).
+        }
+        finally
+        {
+            await round.CancelAsync();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>A wait that never faults: a cancelled or failed wait just means "look again".</summary>
+    private static async Task<bool> Quietly(Task<bool> wait)
+    {
+        try
+        {
+            return await wait;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+}

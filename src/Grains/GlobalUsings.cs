@@ -1,0 +1,4 @@
+global using Orleans;
+global using Orleans.Concurrency;
+global using CompassCi.Contracts.Jobs;
+global using CompassCi.Contracts.Queues;

@@ -1,0 +1,152 @@
+using CompassCi.Grains.Jobs;
+using CompassCi.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CompassCi.Grains.Queues;
+
+/// <summary>
+/// The pending jobs of one requirement key. Reentrant so that many claims can wait on their database
+/// commits at once (and share them); every change to the in-memory order happens between awaits, so each
+/// job is taken by exactly one claim. The JobGrain's conditional write is the final guard, even against a
+/// second activation of this queue during a failover.
+/// </summary>
+[Reentrant]
+[CollectionAgeLimit(AlwaysActive = true)]
+public sealed class QueueGrain(JobStore store, TimeProvider clock, IOptions<QueueGrainOptions> options, ILogger<QueueGrain> logger)
+    : Grain, IQueueGrain
+{
+    private readonly PendingJobs _pending = new();
+    private readonly HashSet<long> _claiming = [];
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _arrivals;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var job in await store.ListPendingAsync(Key))
+        {
+            _pending.Add(job);
+        }
+
+        _arrivals = _pending.Count;
+        logger.LogInformation("Queue {QueueKey} rebuilt with {Pending} pending jobs", Key, _pending.Count);
+        var every = options.Value.ReconcileInterval;
+        this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(every, every) { Interleave = true, KeepAlive = false });
+    }
+
+    public Task Enqueue(PendingJob job)
+    {
+        Add(job);
+        return Task.CompletedTask;
+    }
+
+    public Task<QueuePeek> Peek(long memoryMb)
+    {
+        var best = _pending.Best(memoryMb);
+        var head = best is null ? null : new QueueHead(best.Priority, best.SubmitTime, best.Id);
+        return Task.FromResult(new QueuePeek(head, _arrivals));
+    }
+
+    public async Task<ClaimOutcome> Claim(ClaimRequest request)
+    {
+        while (true)
+        {
+            var arrivals = _arrivals;
+            var candidate = _pending.Best(request.MemoryMb);
+            if (candidate is null)
+            {
+                return new ClaimOutcome(null, arrivals);
+            }
+
+            // Taken out before the first await: no other claim can see it from here on.
+            _pending.Remove(candidate.Id);
+            _claiming.Add(candidate.Id);
+            AssignOutcome outcome;
+            try
+            {
+                outcome = await GrainFactory.GetGrain<IJobGrain>(candidate.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .Assign(request.Testbox, request.LeaseId);
+            }
+            catch
+            {
+                // Unknown whether it was assigned; the JobGrain's version check settles it on the next claim.
+                _claiming.Remove(candidate.Id);
+                _pending.Add(candidate);
+                throw;
+            }
+
+            _claiming.Remove(candidate.Id);
+            if (outcome.Job is not null)
+            {
+                return new ClaimOutcome(outcome.Job, arrivals);
+            }
+
+            // No longer pending (taken through another activation, or gone): drop it and try the next.
+            logger.LogDebug("Queue {QueueKey} dropped job {JobId}: {Reason}", Key, candidate.Id, outcome.Refusal);
+        }
+    }
+
+    public async Task<bool> WaitForWork(long knownArrivals, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (_arrivals > knownArrivals)
+        {
+            return true;
+        }
+
+        var arrived = _arrived.Task;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(timeout);
+        try
+        {
+            await arrived.WaitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return _arrivals > knownArrivals;
+        }
+    }
+
+    public Task<QueueSummary> Summary() => Task.FromResult(new QueueSummary(Key, _pending.Count, _pending.OldestSubmitTime()));
+
+    private void Add(PendingJob job)
+    {
+        if (_claiming.Contains(job.Id) || !_pending.Add(job))
+        {
+            return;
+        }
+
+        _arrivals++;
+        var woken = _arrived;
+        _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        woken.TrySetResult();
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var since = JobIdGenerator.MinIdAt(clock.GetUtcNow() - options.Value.ReconcileWindow);
+            var found = 0;
+            foreach (var job in await store.ListPendingAsync(Key, since))
+            {
+                if (!_pending.Contains(job.Id) && !_claiming.Contains(job.Id))
+                {
+                    Add(job);
+                    found++;
+                }
+            }
+
+            if (found > 0)
+            {
+                logger.LogInformation("Queue {QueueKey} found {Found} stored jobs that were never enqueued", Key, found);
+            }
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning(error, "Queue {QueueKey} could not reconcile with the jobs table", Key);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+
+namespace CompassCi.Grains.Storage;
+
+/// <summary>
+/// Groups writes from many grains into shared transactions. With fsync on every commit a single writer
+/// manages a few hundred commits a second; sharing one commit among all writes that arrive together
+/// keeps durability and multiplies throughput.
+/// </summary>
+internal sealed class GroupCommitter : IAsyncDisposable
+{
+    private const int DuplicateKey = 1062;
+
+    private readonly Channel<JobWrite> _pending = Channel.CreateUnbounded<JobWrite>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly MySqlDataSource _dataSource;
+    private readonly int _maxPerCommit;
+    private readonly ILogger _logger;
+    private readonly Task[] _loops;
+
+    public GroupCommitter(MySqlDataSource dataSource, int concurrentCommits, int maxPerCommit, ILogger logger)
+    {
+        _dataSource = dataSource;
+        _maxPerCommit = maxPerCommit;
+        _logger = logger;
+        _loops = Enumerable.Range(0, Math.Max(1, concurrentCommits)).Select(_ => Task.Run(RunAsync)).ToArray();
+    }
+
+    /// <summary>Queues a statement; the task ends with its affected-row count after the commit.</summary>
+    public Task<int> WriteAsync(string sql, params MySqlParameter[] parameters)
+    {
+        var write = new JobWrite(sql, parameters);
+        ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(write), this);
+
+        return write.Completion;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await Task.WhenAll(_loops);
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new List<JobWrite>(_maxPerCommit);
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            while (group.Count < _maxPerCommit && _pending.Reader.TryRead(out var write))
+            {
+                group.Add(write);
+            }
+
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await CommitTogetherAsync(group);
+            }
+            catch (Exception error) when (group.Count > 1)
+            {
+                // One bad statement (say, a duplicate id) must not fail its neighbours: redo each alone.
+                _logger.LogDebug(error, "Shared commit of {Count} writes failed; committing them one by one", group.Count);
+                foreach (var write in group)
+                {
+                    await CommitAloneAsync(write);
+                }
+            }
+            catch (Exception error)
+            {
+                await FailOrReportDuplicate(group[0], error);
+            }
+        }
+    }
+
+    private async Task CommitTogetherAsync(List<JobWrite> group)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var batch = new MySqlBatch(connection, transaction);
+        foreach (var write in group)
+        {
+            batch.BatchCommands.Add(write.ToBatchCommand());
+        }
+
+        await batch.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        for (var i = 0; i < group.Count; i++)
+        {
+            group[i].Succeed(batch.BatchCommands[i].RecordsAffected);
+        }
+    }
+
+    private async Task CommitAloneAsync(JobWrite write)
+    {
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await using var command = new MySqlCommand(write.Sql, connection);
+            foreach (var p in write.Parameters)
+            {
+                command.Parameters.Add(p.Clone());
+            }
+
+            write.Succeed(await command.ExecuteNonQueryAsync());
+        }
+        catch (Exception error)
+        {
+            await FailOrReportDuplicate(write, error);
+        }
+    }
+
+    private static Task FailOrReportDuplicate(JobWrite write, Exception error)
+    {
+        // A duplicate key changes nothing; the caller reads "0 rows" and picks another id.
+        if (error is MySqlException { Number: DuplicateKey })
+        {
+            write.Succeed(0);
+        }
+        else
+        {
+            write.Fail(error);
+        }
+
+        return Task.CompletedTask;
+    }
+}

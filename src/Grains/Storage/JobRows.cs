@@ -1,0 +1,31 @@
+using MySqlConnector;
+
+namespace CompassCi.Grains.Storage;
+
+/// <summary>The mapping between a <c>jobs</c> row and a <see cref="JobRecord"/>, in one place.</summary>
+internal static class JobRows
+{
+    public const string Columns =
+        "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, " +
+        "priority, memory_mb, lease_id, boot_time, version, jj";
+
+    public static JobRecord Read(MySqlDataReader r) => new()
+    {
+        Id = (long)r.GetUInt64(0),
+        SubmitTime = r.GetInt64(1),
+        Account = r.GetString(2),
+        Suite = r.GetString(3),
+        TboxGroup = r.IsDBNull(4) ? null : r.GetString(4),
+        Testbox = r.IsDBNull(5) ? null : r.GetString(5),
+        Arch = r.IsDBNull(6) ? null : r.GetString(6),
+        QueueKey = r.GetString(7),
+        Stage = r.GetString(8),
+        Health = r.IsDBNull(9) ? null : r.GetString(9),
+        Priority = r.GetInt32(10),
+        MemoryMb = r.GetInt64(11),
+        LeaseId = r.IsDBNull(12) ? null : r.GetString(12),
+        BootTime = r.IsDBNull(13) ? null : r.GetInt64(13),
+        Version = r.GetInt32(14),
+        Document = r.GetString(15),
+    };
+}

@@ -1,0 +1,178 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+
+namespace CompassCi.Grains.Storage;
+
+/// <summary>
+/// Every SQL statement that touches the <c>jobs</c> table. Writes share commits (see
+/// <see cref="GroupCommitter"/>); point reads share queries (see <see cref="BatchedJobReader"/>).
+/// </summary>
+public sealed class JobStore : IAsyncDisposable
+{
+    private readonly MySqlDataSource _dataSource;
+    private readonly GroupCommitter _committer;
+    private readonly BatchedJobReader _reader;
+
+    public JobStore(IOptions<JobStoreOptions> options, ILogger<JobStore> logger)
+    {
+        var o = options.Value;
+        _dataSource = new MySqlDataSource(o.ConnectionString);
+        _committer = new GroupCommitter(_dataSource, o.ConcurrentCommits, o.MaxWritesPerCommit, logger);
+        _reader = new BatchedJobReader(_dataSource, o.ConcurrentCommits);
+    }
+
+    /// <summary>Stores a new job. False when a different job already has this id.</summary>
+    public async Task<bool> InsertAsync(JobRecord job)
+    {
+        var inserted = await _committer.WriteAsync(
+            "INSERT INTO jobs (id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, " +
+            "job_health, priority, memory_mb, lease_id, boot_time, version, jj) VALUES (@id, @submit_time, @account, " +
+            "@suite, @tbox_group, @testbox, @arch, @queue_key, @stage, @health, @priority, @memory_mb, @lease_id, " +
+            "@boot_time, @version, @jj)",
+            P("@id", (ulong)job.Id), P("@submit_time", job.SubmitTime), P("@account", job.Account), P("@suite", job.Suite),
+            P("@tbox_group", job.TboxGroup), P("@testbox", job.Testbox), P("@arch", job.Arch), P("@queue_key", job.QueueKey),
+            P("@stage", job.Stage), P("@health", job.Health), P("@priority", job.Priority), P("@memory_mb", job.MemoryMb),
+            P("@lease_id", job.LeaseId), P("@boot_time", job.BootTime), P("@version", job.Version), P("@jj", job.Document));
+        if (inserted == 1)
+        {
+            return true;
+        }
+
+        // A commit whose acknowledgement was lost is retried and then meets its own row: that is success.
+        var existing = await GetAsync(job.Id);
+        return existing is not null && existing.SubmitTime == job.SubmitTime && existing.Document == job.Document;
+    }
+
+    /// <summary>
+    /// Writes the mutable columns of <paramref name="job"/> if the row still has <paramref name="expectedVersion"/>.
+    /// False when someone else changed it first: the caller reloads and decides again.
+    /// </summary>
+    public async Task<bool> UpdateAsync(JobRecord job, int expectedVersion)
+    {
+        var changed = await _committer.WriteAsync(
+            "UPDATE jobs SET testbox = @testbox, job_stage = @stage, job_health = @health, lease_id = @lease_id, " +
+            "boot_time = @boot_time, version = @version WHERE id = @id AND version = @expected",
+            P("@testbox", job.Testbox), P("@stage", job.Stage), P("@health", job.Health), P("@lease_id", job.LeaseId),
+            P("@boot_time", job.BootTime), P("@version", job.Version), P("@id", (ulong)job.Id), P("@expected", expectedVersion));
+        return changed == 1;
+    }
+
+    /// <summary>The job with this id, or null.</summary>
+    public Task<JobRecord?> GetAsync(long id) => _reader.GetAsync(id);
+
+    /// <summary>The job a testbox holds under a given consume request, if any.</summary>
+    public async Task<JobRecord?> FindByLeaseAsync(string testbox, string leaseId)
+    {
+        var rows = await QueryAsync(
+            $"SELECT {JobRows.Columns} FROM jobs WHERE testbox = @testbox AND lease_id = @lease_id LIMIT 1",
+            P("@testbox", testbox), P("@lease_id", leaseId));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>The pending jobs of one queue, optionally only those with an id of at least <paramref name="minId"/>.</summary>
+    public async Task<List<PendingJob>> ListPendingAsync(string queueKey, long minId = 0)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand(
+            "SELECT id, priority, submit_time, memory_mb, my_account FROM jobs " +
+            "WHERE queue_key = @queue_key AND job_stage = 'submit' AND id >= @min_id", connection);
+        command.Parameters.AddWithValue("@queue_key", queueKey);
+        command.Parameters.AddWithValue("@min_id", (ulong)Math.Max(0, minId));
+        var result = new List<PendingJob>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result.Add(new PendingJob((long)reader.GetUInt64(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), string.Intern(reader.GetString(4))));
+        }
+
+        return result;
+    }
+
+    /// <summary>Every queue key that has a pending job: what the queue directory starts from.</summary>
+    public async Task<List<string>> ListPendingQueueKeysAsync()
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand("SELECT DISTINCT queue_key FROM jobs WHERE job_stage = 'submit'", connection);
+        var result = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+
+    /// <summary>A page of jobs, newest first.</summary>
+    public Task<List<JobRecord>> ListAsync(JobQuery query)
+    {
+        var where = new List<string>();
+        var parameters = new List<MySqlParameter>();
+        void Filter(string column, object? value)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            where.Add($"{column} = @{column}");
+            parameters.Add(P("@" + column, value));
+        }
+
+        Filter("job_stage", query.Stage);
+        Filter("my_account", query.Account);
+        Filter("suite", query.Suite);
+        Filter("tbox_group", query.TboxGroup);
+        Filter("testbox", query.Testbox);
+        if (query.BeforeId is { } before)
+        {
+            where.Add("id < @before");
+            parameters.Add(P("@before", (ulong)before));
+        }
+
+        var sql = $"SELECT {JobRows.Columns} FROM jobs" +
+                  (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
+                  $" ORDER BY id DESC LIMIT {Math.Clamp(query.Limit, 1, 1000)}";
+        return QueryAsync(sql, [.. parameters]);
+    }
+
+    /// <summary>True when the database answers.</summary>
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await using var command = new MySqlCommand("SELECT 1", connection);
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken)) == 1;
+        }
+        catch (MySqlException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _committer.DisposeAsync();
+        await _reader.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
+
+    private async Task<List<JobRecord>> QueryAsync(string sql, params MySqlParameter[] parameters)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        command.Parameters.AddRange(parameters);
+        var result = new List<JobRecord>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result.Add(JobRows.Read(reader));
+        }
+
+        return result;
+    }
+
+    private static MySqlParameter P(string name, object? value) => new(name, value ?? DBNull.Value);
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using CompassCi.Tests.Integration.Infrastructure;
+
+namespace CompassCi.Tests.Integration.Api;
+
+/// <summary>A client's mistake gets a 4xx naming the field, and nothing is stored.</summary>
+public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixture>
+{
+    public static TheoryData<string, string, string, string> BadJobs => new()
+    {
+        { "invalid JSON", "application/json", "{\"suite\": \"x\", ", "body" },
+        { "invalid YAML", "application/yaml", "suite: x\n  - : [\n", "body" },
+        { "missing suite", "application/json", "{\"my_account\": \"a\"}", "suite" },
+        { "missing my_account", "application/json", "{\"suite\": \"a\"}", "my_account" },
+        { "memory: lots", "application/json", "{\"suite\": \"a\", \"my_account\": \"a\", \"memory\": \"lots\"}", "memory" },
+        { "tags not a map", "application/json", "{\"suite\": \"a\", \"my_account\": \"a\", \"tags\": [\"arch=x86_64\"]}", "tags" },
+        { "not an object", "application/json", "[1, 2]", "body" },
+        { "unknown content type", "text/plain", "suite: a", "content_type" },
+        { "bad priority", "application/json", "{\"suite\": \"a\", \"my_account\": \"a\", \"priority\": \"urgent\"}", "priority" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadJobs))]
+    public async Task A_bad_job_gets_400_naming_the_field_and_stores_nothing(string why, string contentType, string body, string field)
+    {
+        var before = await JobCount();
+        using var response = await fixture.Http.PostAsync("/api/v1/jobs", new StringContent(body, Encoding.UTF8, contentType));
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, field, why);
+        Assert.Equal(before, await JobCount());
+    }
+
+    [Fact]
+    public async Task A_body_over_one_mebibyte_gets_413_and_stores_nothing()
+    {
+        var before = await JobCount();
+        var job = new JsonObject { ["suite"] = "big", ["my_account"] = "a", ["padding"] = new string('x', 1024 * 1024) };
+        using var response = await fixture.Http.PostAsync("/api/v1/jobs", JobApiTests.Json(job));
+
+        await AssertProblem(response, HttpStatusCode.RequestEntityTooLarge, "body", "oversized body");
+        Assert.Equal(before, await JobCount());
+    }
+
+    [Fact]
+    public async Task An_unknown_job_id_gets_404_naming_the_id()
+    {
+        using var unknown = await fixture.Http.GetAsync("/api/v1/jobs/999999999");
+        await AssertProblem(unknown, HttpStatusCode.NotFound, "id", "unknown id");
+        using var garbage = await fixture.Http.GetAsync("/api/v1/jobs/not-a-number");
+        await AssertProblem(garbage, HttpStatusCode.NotFound, "id", "non-numeric id");
+    }
+
+    public static TheoryData<string, string, string> BadConsumes => new()
+    {
+        { "wait too long", "{\"wait_seconds\": 9999}", "wait_seconds" },
+        { "tags not a map", "{\"tags\": \"arch=x86_64\"}", "tags" },
+        { "negative memory", "{\"memory_gb\": -1}", "memory_gb" },
+        { "invalid JSON", "{\"tags\": ", "body" },
+        { "tag value an object", "{\"tags\": {\"arch\": {\"x\": 1}}}", "tags.arch" },
+        { "other testbox named", "{\"tags\": {\"testbox\": \"someone-else\"}}", "tags.testbox" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadConsumes))]
+    public async Task A_bad_consume_gets_400_naming_the_field_and_takes_nothing(string why, string body, string field)
+    {
+        var tbox = "vm-bad-" + Guid.NewGuid().ToString("N")[..6];
+        var job = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox });
+
+        using var response = await fixture.Http.PostAsync($"/api/v1/testboxes/{tbox}--0/consume", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, field, why);
+        Assert.Equal("submit", (await fixture.Client.GetJobAsync(job["id"]!.GetValue<string>()))!["job_stage"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_bad_list_filter_gets_400_naming_it()
+    {
+        using var stage = await fixture.Http.GetAsync("/api/v1/jobs?job_stage=flying");
+        await AssertProblem(stage, HttpStatusCode.BadRequest, "job_stage", "unknown stage");
+        using var limit = await fixture.Http.GetAsync("/api/v1/jobs?limit=0");
+        await AssertProblem(limit, HttpStatusCode.BadRequest, "limit", "zero limit");
+        using var cursor = await fixture.Http.GetAsync("/api/v1/jobs?after=garbage");
+        await AssertProblem(cursor, HttpStatusCode.BadRequest, "after", "forged cursor");
+    }
+
+    private Task<long> JobCount() => Sql.ScalarAsync<long>(fixture.ConnectionString, "SELECT COUNT(*) FROM jobs");
+
+    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string field, string why)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"{why}: expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        var problem = JsonNode.Parse(text)!;
+        Assert.True(problem["errors"]?[field] is JsonArray { Count: > 0 }, $"{why}: no message for '{field}' in {text}");
+        Assert.Contains(field, problem["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,34 @@
+using CompassCi.Tests.Integration.Infrastructure;
+
+namespace CompassCi.Tests.Integration.Api;
+
+/// <summary>One silo on its own database, shared by the tests of one class.</summary>
+public sealed class SiloFixture(MariaDbFixture database) : IAsyncLifetime
+{
+    private SiloProcess? _silo;
+    private HttpClient? _http;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public SiloProcess Silo => _silo ?? throw new InvalidOperationException("not started");
+
+    public SchedulerClient Client => new(_http ?? throw new InvalidOperationException("not started"));
+
+    public HttpClient Http => _http ?? throw new InvalidOperationException("not started");
+
+    public async ValueTask InitializeAsync()
+    {
+        ConnectionString = await database.CreateMigratedDatabaseAsync("api");
+        _silo = await SiloProcess.StartAsync(ConnectionString, "api" + Guid.NewGuid().ToString("N")[..8]);
+        _http = _silo.CreateClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+    }
+}

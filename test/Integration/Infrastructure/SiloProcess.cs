@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using CompassCi.Silo.Hosting;
+
+namespace CompassCi.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// A real silo process (the same executable operators run) on its own HTTP port, joined to the cluster
+/// named by its cluster id through the membership table in the given database.
+/// </summary>
+public sealed partial class SiloProcess : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly Process _process;
+    private readonly string _logPath;
+
+    private SiloProcess(Process process, Uri baseAddress, string logPath)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        _logPath = logPath;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts a silo and waits until /readyz answers 200.</summary>
+    public static async Task<SiloProcess> StartAsync(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var port = FreePort.Pick();
+        var logPath = Path.Combine(Path.GetTempPath(), $"compassci-silo-{clusterId}-{port}.log");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        info.ArgumentList.Add(RepoPaths.SiloDll);
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        info.Environment["CompassCi__ConnectionString"] = connectionString;
+        info.Environment["CompassCi__ClusterId"] = clusterId;
+        info.Environment["CompassCi__ServiceId"] = clusterId;
+        info.Environment["CompassCi__SiloPort"] = "0";
+        info.Environment["CompassCi__GatewayPort"] = "0";
+        // Declare a killed silo dead within a few seconds rather than the production default.
+        info.Environment["CompassCi__Membership__ProbeTimeout"] = "00:00:01";
+        info.Environment["CompassCi__Membership__NumMissedProbesLimit"] = "2";
+        info.Environment["CompassCi__Membership__NumVotesForDeathDeclaration"] = "1";
+        info.Environment["CompassCi__Membership__IAmAliveTablePublishTimeout"] = "00:00:05";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__CompassCi"] = "Information";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the silo");
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"), logPath);
+        await silo.WaitReadyAsync();
+        return silo;
+    }
+
+    /// <summary>An HTTP client for this silo.</summary>
+    public HttpClient CreateClient() => new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
+
+    /// <summary>SIGKILL: the process dies at once, with no chance to clean up.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM and wait: a graceful stop.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        _ = Kill(_process.Id, SigTerm);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+        }
+    }
+
+    /// <summary>The silo's log so far, for failure messages.</summary>
+    public string Log()
+    {
+        try
+        {
+            using var stream = new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return new StreamReader(stream).ReadToEnd();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"silo exited with {_process.ExitCode}:\n{Log()}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync("/readyz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Slow to answer while starting.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"silo not ready after {StartTimeout}:\n{Log()}");
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

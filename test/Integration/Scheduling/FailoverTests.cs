@@ -1,0 +1,74 @@
+using CompassCi.Tests.Integration.Infrastructure;
+
+namespace CompassCi.Tests.Integration.Scheduling;
+
+/// <summary>No job lost, none handed out twice, when a silo dies mid-drain or the whole cluster restarts.</summary>
+public sealed class FailoverTests(MariaDbFixture database)
+{
+    private const int Jobs = 4_000;
+
+    [Fact]
+    public async Task Killing_a_silo_mid_drain_loses_no_job_and_duplicates_none()
+    {
+        var connectionString = await database.CreateMigratedDatabaseAsync("kill");
+        await using var survivor = await SiloProcess.StartAsync(connectionString, "kill");
+        await using var victim = await SiloProcess.StartAsync(connectionString, "kill");
+        using var http1 = survivor.CreateClient();
+        using var http2 = victim.CreateClient();
+        SchedulerClient[] clients = [new(http1), new(http2)];
+        var ids = await DrainScenario.SubmitAsync(clients, 0, Jobs);
+
+        var killed = 0;
+        var result = await DrainScenario.DrainAsync(clients, Jobs, TimeSpan.FromMinutes(5), async taken =>
+        {
+            if (taken >= Jobs / 4 && Interlocked.Exchange(ref killed, 1) == 0)
+            {
+                await victim.KillAsync();
+            }
+        });
+
+        Assert.True(victim.HasExited);
+        Assert.True(result.Errors > 0, "the kill should have failed some calls, or it happened too late to test anything");
+        DrainTests.AssertDrained(result, ids, survivor);
+        Assert.Equal(0, await DrainTests.SubmitStageCount(connectionString));
+    }
+
+    [Fact]
+    public async Task After_a_full_restart_pending_jobs_are_still_consumable_and_taken_jobs_never_return()
+    {
+        var connectionString = await database.CreateMigratedDatabaseAsync("restart");
+        var ids = new List<string>();
+        DrainScenario.Result before;
+        await using (var first = await SiloProcess.StartAsync(connectionString, "restart"))
+        await using (var second = await SiloProcess.StartAsync(connectionString, "restart"))
+        {
+            using var http1 = first.CreateClient();
+            using var http2 = second.CreateClient();
+            SchedulerClient[] clients = [new(http1), new(http2)];
+            ids.AddRange(await DrainScenario.SubmitAsync(clients, 0, Jobs));
+            before = await DrainScenario.DrainAsync(clients, Jobs / 2, TimeSpan.FromMinutes(3));
+            await first.KillAsync();
+            await second.KillAsync();
+        }
+
+        var takenBefore = before.TakenBy.Keys.ToHashSet();
+        Assert.True(takenBefore.Count >= Jobs / 2);
+        Assert.Equal(Jobs - takenBefore.Count, await DrainTests.SubmitStageCount(connectionString));
+
+        await using var restarted = await SiloProcess.StartAsync(connectionString, "restart");
+        using var http = restarted.CreateClient();
+        var client = new SchedulerClient(http);
+        Assert.Equal(Jobs - takenBefore.Count, await client.PendingAsync());
+        var pendingId = ids.First(id => !takenBefore.Contains(id));
+        Assert.Equal("submit", (await client.GetJobAsync(pendingId))!["job_stage"]!.GetValue<string>());
+
+        var after = await DrainScenario.DrainAsync([client], Jobs - takenBefore.Count, TimeSpan.FromMinutes(3));
+
+        var again = after.TakenBy.Keys.Where(takenBefore.Contains).ToList();
+        Assert.True(again.Count == 0, $"{again.Count} jobs handed out before the restart were handed out again");
+        Assert.Empty(after.Duplicates);
+        Assert.Empty(after.Violations);
+        Assert.Equal(ids.ToHashSet(), takenBefore.Concat(after.TakenBy.Keys).ToHashSet());
+        Assert.Equal(0, await DrainTests.SubmitStageCount(connectionString));
+    }
+}
