@@ -1,1 +1,21 @@
-Console.WriteLine("placeholder");
+using CompassCi.LoadGenerator;
+
+var parsed = OptionParser.Parse(args);
+if (parsed.ShowHelp)
+{
+    Console.WriteLine(Usage.Text);
+    return 0;
+}
+
+if (parsed.Error is { } error)
+{
+    await Console.Error.WriteLineAsync($"error: {error}\n\n{Usage.Text}");
+    return 2;
+}
+
+if (parsed.SelfTest)
+{
+    return SelfTest.Run(Console.Out);
+}
+
+return await BenchRun.RunAsync(parsed.Options, Console.Out);

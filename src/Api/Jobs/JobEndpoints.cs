@@ -19,10 +19,10 @@ public static class JobEndpoints
         var jobs = app.MapGroup("/api/v1/jobs").WithTags("Jobs");
         jobs.MapPost("", SubmitAsync)
             .WithSummary("Submit one lkp job (JSON, or YAML with Content-Type: application/yaml).")
-            .Accepts<JsonObject>("application/json", "application/yaml")
             .Produces<JsonObject>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         jobs.MapGet("/{id}", GetAsync)
             .WithSummary("One job.")
             .Produces<JsonObject>()
@@ -45,7 +45,7 @@ public static class JobEndpoints
         var parsed = JobDocumentReader.Read(body, request.ContentType);
         if (parsed.Document is not { } document)
         {
-            return Problems.Invalid(parsed.Errors);
+            return Problems.Invalid(parsed.Errors, parsed.Errors.ContainsKey("content_type") ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status400BadRequest);
         }
 
         var requirements = JobRequirementsReader.Read(document);

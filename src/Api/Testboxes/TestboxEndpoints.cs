@@ -17,7 +17,6 @@ public static class TestboxEndpoints
         app.MapPost("/api/v1/testboxes/{testbox}/consume", ConsumeAsync)
             .WithTags("Testboxes")
             .WithSummary("Take the best pending job whose tags the testbox offers and whose memory fits; 204 when none arrives within wait_seconds.")
-            .Accepts<ConsumeBody>("application/json")
             .Produces<System.Text.Json.Nodes.JsonObject>()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest);

@@ -170,16 +170,11 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = options.Port != 0 ? options.Port : PickFreePort();
-            var server = await StartServerAsync(binaries.Server, dataDirectory, socketPath, port, options, password, logger, ct);
+            var retryIfPortTaken = options.Port == 0 && attempt < attempts;
+            var server = await StartServerAsync(binaries.Server, dataDirectory, socketPath, port, retryIfPortTaken, options, password, logger, ct);
             if (server is not null)
             {
                 return server;
-            }
-
-            if (options.Port != 0 || attempt == attempts)
-            {
-                throw new InvalidOperationException(
-                    $"MariaDB could not bind 127.0.0.1:{port}. Error log {Path.Combine(dataDirectory, ErrorLogFileName)}.");
             }
 
             logger.LogInformation("Port {Port} was taken before MariaDB could bind it; retrying with another port", port);
@@ -257,6 +252,7 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
         string dataDirectory,
         string socketPath,
         int port,
+        bool retryIfPortTaken,
         LocalMariaDbOptions options,
         string password,
         ILogger logger,
@@ -342,7 +338,7 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
             if (!ready)
             {
                 var log = ReadTail(errorLog, errorLogStart);
-                if (log.Contains("Bind on TCP/IP port", StringComparison.Ordinal) && log.Contains("in use", StringComparison.OrdinalIgnoreCase))
+                if (retryIfPortTaken && log.Contains("Bind on TCP/IP port", StringComparison.Ordinal))
                 {
                     process.Dispose();
                     return null;
@@ -389,10 +385,7 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
             }
 
             var shared = new LocalMariaDb(null, serverPid.Value, dataDirectory, state.SocketPath, state.Port, options, password, logger);
-            if (!await WaitUntilReadyAsync(shared.RootConnectionString, null, options.StartupTimeout, ct))
-            {
-                throw new InvalidOperationException($"MariaDB {serverPid} on {dataDirectory} stopped while being joined.");
-            }
+            await WaitUntilReadyAsync(shared.RootConnectionString, null, options.StartupTimeout, ct);
 
             await shared.BootstrapAsync(options.Database, password, ct);
             logger.LogInformation(
@@ -406,6 +399,7 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
         return null;
     }
 
+    /// <returns>True once a connection succeeds; false if <paramref name="process"/> exits first.</returns>
     private static async Task<bool> WaitUntilReadyAsync(string rootConnectionString, Process? process, TimeSpan timeout, CancellationToken ct)
     {
         var probe = new MySqlConnectionStringBuilder(rootConnectionString) { ConnectionTimeout = 2 }.ConnectionString;
@@ -505,6 +499,10 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
         {
             // The process exited (or was never ours to see) between the checks.
         }
+        catch (OperationCanceledException)
+        {
+            logger.LogError("MariaDB {Pid} survived SIGKILL for {Seconds} s", process.Id, timeout.TotalSeconds);
+        }
     }
 
     private static void SendTerminate(Process process)
@@ -600,18 +598,48 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
 
     private static async Task InitialiseDataDirectoryAsync(string installDbPath, string dataDirectory, ILogger logger, CancellationToken ct)
     {
+        // An interrupted mariadb-install-db leaves a mysql folder beside a corrupt ibdata1, which would pass for an
+        // initialised directory forever after. So it runs in a scratch folder, and the result is moved in with the
+        // mysql folder last: its presence then means a complete initialisation. The scratch folder sits inside the
+        // data directory because only that is sure to be writable and on the same file system (a mounted volume).
+        var scratch = Path.Combine(dataDirectory, ".compassci-initialising");
+        TryDeleteDirectory(scratch);
         logger.LogInformation("Initialising MariaDB data directory {DataDirectory}", dataDirectory);
         await RunToCompletionAsync(
             installDbPath,
             [
                 "--no-defaults",
-                $"--datadir={dataDirectory}",
+                $"--datadir={scratch}",
                 // Root gets a plain (empty) password rather than unix_socket auth, which would tie it to the OS user "root".
                 "--auth-root-authentication-method=normal",
                 "--skip-test-db",
             ],
             null,
             ct);
+
+        var entries = Directory.EnumerateFileSystemEntries(scratch)
+            .OrderBy(e => Path.GetFileName(e) == "mysql")
+            .ToList();
+        foreach (var source in entries)
+        {
+            var target = Path.Combine(dataDirectory, Path.GetFileName(source));
+            // Leftovers of an earlier interrupted move; without a mysql folder nothing here holds data yet.
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target, recursive: true);
+            }
+
+            if (Directory.Exists(source))
+            {
+                Directory.Move(source, target);
+            }
+            else
+            {
+                File.Move(source, target, overwrite: true);
+            }
+        }
+
+        Directory.Delete(scratch);
     }
 
     private static async Task RunToCompletionAsync(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment, CancellationToken ct)

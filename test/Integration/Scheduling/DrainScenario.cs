@@ -74,13 +74,14 @@ public static class DrainScenario
         var taken = 0;
         var errors = 0;
         using var stop = new CancellationTokenSource(deadline);
+        var run = Guid.NewGuid().ToString("N")[..8];
         var testboxes = Testboxes.Select(async (box, index) =>
         {
             var sequence = 0;
             var silo = index % clients.Count;
             while (Volatile.Read(ref taken) < expected && !stop.IsCancellationRequested)
             {
-                var requestId = $"{box.Name}-{sequence}";
+                var requestId = $"{box.Name}-{run}-{sequence}";
                 JsonObject? job;
                 try
                 {
@@ -132,6 +133,11 @@ public static class DrainScenario
         if (offered.Remove("hw_type", out var hw))
         {
             offered["tbox_type"] = hw;
+        }
+
+        if (offered.Remove("os_arch", out var arch))
+        {
+            offered["arch"] = arch;
         }
 
         var key = job["queue_key"]!.GetValue<string>();

@@ -24,7 +24,7 @@ public sealed class DrainTests(MariaDbFixture database)
 
         var result = await DrainScenario.DrainAsync([client], Jobs, TimeSpan.FromMinutes(5));
 
-        AssertDrained(result, ids, silo);
+        await AssertDrained(result, ids, silo, connectionString);
         Assert.Equal(0, await client.PendingAsync());
         Assert.Equal(0, await SubmitStageCount(connectionString));
     }
@@ -45,17 +45,22 @@ public sealed class DrainTests(MariaDbFixture database)
 
         var result = await DrainScenario.DrainAsync(clients, Jobs, TimeSpan.FromMinutes(5));
 
-        AssertDrained(result, ids, first);
+        await AssertDrained(result, ids, first, connectionString);
         Assert.Equal(0, await SubmitStageCount(connectionString));
         Assert.Equal(2, await ActiveSiloCount(connectionString, "drain2"));
     }
 
-    internal static void AssertDrained(DrainScenario.Result result, IReadOnlyCollection<string> ids, SiloProcess silo)
+    internal static async Task AssertDrained(DrainScenario.Result result, IReadOnlyCollection<string> ids, SiloProcess silo, string connectionString)
     {
         Assert.True(!result.Duplicates.Any(), "duplicates: " + string.Join("; ", result.Duplicates.Take(10)));
         Assert.True(result.Violations.Count == 0, "violations: " + string.Join("; ", result.Violations.Take(10)));
         var missing = ids.Except(result.TakenBy.Keys).ToList();
-        Assert.True(missing.Count == 0, $"{missing.Count} jobs never consumed, e.g. {string.Join(", ", missing.Take(5))}\n{Tail(silo.Log())}");
+        if (missing.Count > 0)
+        {
+            var rows = await Sql.RowsAsync(connectionString, $"SELECT id, job_stage, testbox, lease_id, version FROM jobs WHERE id IN ({string.Join(',', missing.Take(5))})");
+            Assert.Fail($"{missing.Count} jobs never consumed, e.g. {string.Join(" | ", rows)}\n{Tail(silo.Log())}");
+        }
+
         Assert.Equal(ids.Count, result.TakenBy.Count);
     }
 

@@ -19,7 +19,7 @@ public sealed class FailoverTests(MariaDbFixture database)
         var ids = await DrainScenario.SubmitAsync(clients, 0, Jobs);
 
         var killed = 0;
-        var result = await DrainScenario.DrainAsync(clients, Jobs, TimeSpan.FromMinutes(5), async taken =>
+        var result = await DrainScenario.DrainAsync(clients, Jobs, TimeSpan.FromMinutes(2), async taken =>
         {
             if (taken >= Jobs / 4 && Interlocked.Exchange(ref killed, 1) == 0)
             {
@@ -29,7 +29,7 @@ public sealed class FailoverTests(MariaDbFixture database)
 
         Assert.True(victim.HasExited);
         Assert.True(result.Errors > 0, "the kill should have failed some calls, or it happened too late to test anything");
-        DrainTests.AssertDrained(result, ids, survivor);
+        await DrainTests.AssertDrained(result, ids, survivor, connectionString);
         Assert.Equal(0, await DrainTests.SubmitStageCount(connectionString));
     }
 

@@ -1,0 +1,32 @@
+namespace CompassCi.LoadGenerator;
+
+/// <summary>What one run of the load generator does; every field has the default the usage text names.</summary>
+public sealed record BenchOptions
+{
+    /// <summary>Base address of the scheduler; always loopback (see <see cref="LoopbackUrl"/>) and ends in '/'.</summary>
+    public Uri Url { get; init; } = new("http://127.0.0.1:3000/");
+
+    /// <summary>Jobs to submit and then drain.</summary>
+    public int Jobs { get; init; } = 100_000;
+
+    /// <summary>Concurrent consume loops, one testbox each.</summary>
+    public int Consumers { get; init; } = 64;
+
+    /// <summary>Concurrent submit loops.</summary>
+    public int Submitters { get; init; } = 16;
+
+    /// <summary>Distinct tag shapes (queues) the jobs are spread over.</summary>
+    public int Shapes { get; init; } = 8;
+
+    /// <summary>The server process whose memory is read from /proc; null when not measured.</summary>
+    public int? SiloPid { get; init; }
+
+    /// <summary>Where to also write the results as JSON; null for console only.</summary>
+    public string? JsonPath { get; init; }
+
+    /// <summary>Hard deadline for the whole run, readiness wait included.</summary>
+    public int TimeoutSeconds { get; init; } = 1800;
+
+    /// <summary>How long to wait for /readyz before giving up.</summary>
+    public int ReadyTimeoutSeconds { get; init; } = 30;
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+
+namespace CompassCi.LoadGenerator;
+
+/// <summary>One whole run: wait for the server, submit, measure memory, drain, check exactly-once, report.</summary>
+public static class BenchRun
+{
+    public static async Task<int> RunAsync(BenchOptions options, TextWriter output)
+    {
+        if (options.JsonPath is { } jsonPath && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(jsonPath))))
+        {
+            // Checked now, not after a 30-minute run.
+            await Console.Error.WriteLineAsync($"--json: the directory of '{jsonPath}' does not exist");
+            return 2;
+        }
+
+        if (options.SiloPid is { } pid && ProcessMemory.Read(pid) is null)
+        {
+            await Console.Error.WriteLineAsync($"--silo-pid {pid}: cannot read /proc/{pid}/status (no such process, or not Linux)");
+            return 3;
+        }
+
+        // Loops are async, but the runtime only adds pool threads slowly; start with enough so C + S loops begin at once.
+        ThreadPool.GetMinThreads(out var workers, out var completion);
+        ThreadPool.SetMinThreads(Math.Max(workers, Math.Min(options.Consumers + options.Submitters, 512)), completion);
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(options.TimeoutSeconds));
+        using var client = LoopbackHttpClient.Create();
+        var startedAt = DateTimeOffset.UtcNow;
+
+        // Fresh per run: request ids and payloads never collide with an earlier run against the same server.
+        var runId = Guid.NewGuid().ToString("N")[..12];
+        var shapes = TagShape.Build(options.Shapes);
+
+        output.WriteLine($"waiting for {options.Url}readyz (up to {options.ReadyTimeoutSeconds}s)");
+        if (!await ReadinessProbe.WaitAsync(client, options.Url, TimeSpan.FromSeconds(options.ReadyTimeoutSeconds), deadline.Token))
+        {
+            await Console.Error.WriteLineAsync($"{options.Url}readyz did not answer 200 within {options.ReadyTimeoutSeconds}s");
+            return 3;
+        }
+
+        var before = ReadMemory(options);
+        output.WriteLine($"run {runId}: submitting {options.Jobs} jobs of ~{JobDocumentWriter.TargetBytes} B over {options.Shapes} shapes with {options.Submitters} submitters");
+        var submit = new SubmitPhase(client, options.Url, new JobDocumentWriter(shapes, runId), options.Jobs, options.Shapes);
+        var submitted = await submit.RunAsync(options.Submitters, deadline.Token);
+        var pending = ReadMemory(options);
+
+        output.WriteLine($"draining {submitted.Count} jobs with {options.Consumers} testboxes");
+        var drain = new DrainPhase(client, options.Url, shapes, submit.AcceptedPerShape, runId);
+        var drained = await drain.RunAsync(options.Consumers, deadline.Token);
+        var after = ReadMemory(options);
+
+        var check = ExactlyOnceChecker.Check(options.Jobs, submitted.Ids, drained.Ids);
+        var timedOut = submitted.TimedOut || drained.TimedOut;
+        var report = new BenchReport(
+            options.Url.ToString(),
+            options.Jobs,
+            options.Submitters,
+            options.Consumers,
+            options.Shapes,
+            JobDocumentWriter.TargetBytes,
+            startedAt,
+            [PhaseReport.From(submitted), PhaseReport.From(drained)],
+            MemoryReport.From(before, pending, after, submitted.Count),
+            check,
+            timedOut,
+            check.Passed && !timedOut);
+
+        ReportPrinter.Print(output, report);
+        if (options.JsonPath is { } path)
+        {
+            await using (var file = File.Create(path))
+            await using (var writer = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true }))
+            {
+                JsonSerializer.Serialize(writer, report, WireJson.Default.BenchReport);
+            }
+
+            output.WriteLine($"results written to {path}");
+        }
+
+        return report.Passed ? 0 : 1;
+    }
+
+    private static MemoryReading? ReadMemory(BenchOptions options) =>
+        options.SiloPid is { } pid ? ProcessMemory.Read(pid) : null;
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+
+namespace CompassCi.LoadGenerator;
+
+/// <summary>
+/// Builds the ~1 KB submit bodies: the size compass-ci's jobs have and the baseline measured with, so memory
+/// per pending job compares like for like.
+/// </summary>
+public sealed class JobDocumentWriter
+{
+    /// <summary>Target size of one serialized job body in bytes.</summary>
+    public const int TargetBytes = 1024;
+
+    /// <summary>Distinct my_account values, as in the baseline (8 queues x 5 accounts).</summary>
+    public const int Accounts = 5;
+
+    private readonly IReadOnlyList<TagShape> _shapes;
+    private readonly string _runId;
+
+    public JobDocumentWriter(IReadOnlyList<TagShape> shapes, string runId)
+    {
+        _shapes = shapes;
+        _runId = runId;
+    }
+
+    /// <summary>The shape job <paramref name="jobIndex"/> belongs to (round-robin).</summary>
+    public TagShape ShapeOf(int jobIndex) => _shapes[jobIndex % _shapes.Count];
+
+    /// <summary>Serialized body of job <paramref name="jobIndex"/>, padded so it is about <see cref="TargetBytes"/> long.</summary>
+    public byte[] Write(int jobIndex)
+    {
+        var shape = ShapeOf(jobIndex);
+
+        // Account advances once per full round of shapes, so every shape sees all accounts (K and 5 need not be coprime).
+        var account = $"acct{jobIndex / _shapes.Count % Accounts}";
+
+        // The payload names the run and job so documents differ; the rest is ASCII padding (1 char = 1 byte in JSON).
+        var marker = $"{_runId}-{jobIndex}-";
+        var job = new JobSubmission("bench", account, shape.TboxGroup, shape.Arch, "4G", 5, marker);
+        var unpadded = JsonSerializer.SerializeToUtf8Bytes(job, WireJson.Default.JobSubmission);
+        var padding = Math.Max(0, TargetBytes - unpadded.Length);
+        return padding == 0
+            ? unpadded
+            : JsonSerializer.SerializeToUtf8Bytes(job with { Payload = marker + new string('x', padding) }, WireJson.Default.JobSubmission);
+    }
+}

@@ -1,0 +1,26 @@
+namespace CompassCi.LoadGenerator;
+
+/// <summary>The --help text; kept next to <see cref="OptionParser"/> in spirit, apart so the parser stays short.</summary>
+public static class Usage
+{
+    public const string Text = """
+        CompassCi load generator: submits N jobs, then drains them with C testboxes, and checks exactly-once.
+
+        usage: CompassCi.LoadGenerator [--name value]...
+
+          --url URL                  scheduler base address, loopback only   (default http://127.0.0.1:3000)
+          --jobs N                   jobs to submit and drain                 (default 100000)
+          --consumers C              concurrent consuming testboxes, >= K     (default 64)
+          --submitters S             concurrent submit loops                  (default 16)
+          --shapes K                 tag shapes (queues): vm-2p{i}g x arch    (default 8)
+          --silo-pid PID             server process; its VmRSS/VmHWM are read from /proc/PID/status
+          --json FILE                also write the results as JSON to FILE
+          --timeout-seconds T        hard deadline for the whole run          (default 1800)
+          --ready-timeout-seconds R  how long to wait for GET /readyz = 200   (default 30)
+          --self-test                check percentile, exactly-once and option code on known inputs
+          --help, -h                 this text
+
+        exit status: 0 exactly-once held and the run finished in time; 1 it did not;
+                     2 bad command line; 3 server not ready or --silo-pid unreadable; 4 self-test mismatch.
+        """;
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Runs the CompassCi load generator against a fresh silo on this machine.
+#
+#   bench/run.sh [load generator options...]      e.g.  bench/run.sh --jobs 10000 --json /tmp/bench.json
+#
+# Builds the silo and the load generator in Release, starts the silo on a new, empty data directory (it
+# provisions its own MariaDB there), waits for /readyz, runs the bench with --url and --silo-pid filled in,
+# then stops the silo with SIGTERM and deletes the data directory. Exits with the load generator's status.
+#
+# Environment (all optional):
+#   COMPASSCI_BENCH_PORT           loopback port for the silo            (default 3000)
+#   COMPASSCI_BENCH_READY_SECONDS  how long the silo may take to be ready (default 300)
+#   COMPASSCI_BENCH_STOP_SECONDS   how long SIGTERM may take before SIGKILL (default 60)
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+port="${COMPASSCI_BENCH_PORT:-3000}"
+ready_seconds="${COMPASSCI_BENCH_READY_SECONDS:-300}"
+stop_seconds="${COMPASSCI_BENCH_STOP_SECONDS:-60}"
+url="http://127.0.0.1:${port}"
+silo_dll="src/Silo/bin/Release/net10.0/CompassCi.Silo.dll"
+bench_dll="bench/LoadGenerator/bin/Release/net10.0/CompassCi.LoadGenerator.dll"
+
+# Something already answering on the port would be benchmarked instead of the fresh silo: refuse.
+if curl -s -o /dev/null --max-time 2 "${url}/readyz"; then
+  echo "run.sh: something already listens on ${url}; stop it or set COMPASSCI_BENCH_PORT" >&2
+  exit 1
+fi
+
+dotnet build -c Release src/Silo
+dotnet build -c Release bench/LoadGenerator
+
+data_dir="$(mktemp -d -t compassci-bench.XXXXXX)"
+# The log lives outside the data directory so it survives the clean-up for a post-mortem.
+silo_log="$(mktemp -t compassci-bench-silo.XXXXXX.log)"
+silo_pid=""
+
+stop_silo() {
+  if [[ -n "$silo_pid" ]] && kill -0 "$silo_pid" 2>/dev/null; then
+    kill -TERM "$silo_pid" 2>/dev/null || true
+    local waited=0
+    while kill -0 "$silo_pid" 2>/dev/null && (( waited < stop_seconds * 10 )); do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if kill -0 "$silo_pid" 2>/dev/null; then
+      echo "run.sh: silo ${silo_pid} ignored SIGTERM for ${stop_seconds}s; sending SIGKILL" >&2
+      kill -KILL "$silo_pid" 2>/dev/null || true
+    fi
+    wait "$silo_pid" 2>/dev/null || true
+  fi
+  silo_pid=""
+  # A MariaDB the silo started is found by its unique data directory on the command line; ended by pid, one by one.
+  local leftover
+  for leftover in $(pgrep -f -- "$data_dir" || true); do
+    echo "run.sh: ending leftover process ${leftover} that still uses ${data_dir}" >&2
+    kill -TERM "$leftover" 2>/dev/null || true
+  done
+}
+
+cleanup() {
+  stop_silo
+  rm -rf -- "$data_dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "run.sh: starting silo on ${url}, data in ${data_dir}, log in ${silo_log}"
+CompassCi__DataDirectory="$data_dir" ASPNETCORE_URLS="$url" dotnet "$silo_dll" >"$silo_log" 2>&1 &
+silo_pid=$!
+
+deadline=$((SECONDS + ready_seconds))
+until curl -s -f -o /dev/null --max-time 2 "${url}/readyz"; do
+  if ! kill -0 "$silo_pid" 2>/dev/null; then
+    echo "run.sh: the silo exited before it was ready; last lines of ${silo_log}:" >&2
+    tail -n 40 "$silo_log" >&2 || true
+    exit 1
+  fi
+  if (( SECONDS >= deadline )); then
+    echo "run.sh: the silo was not ready within ${ready_seconds}s; last lines of ${silo_log}:" >&2
+    tail -n 40 "$silo_log" >&2 || true
+    exit 1
+  fi
+  sleep 0.5
+done
+echo "run.sh: silo ${silo_pid} is ready"
+
+status=0
+dotnet "$bench_dll" --url "$url" --silo-pid "$silo_pid" "$@" || status=$?
+exit "$status"
