@@ -33,6 +33,7 @@ builder.Services.AddSingleton<JobStore>();
 builder.Services.AddSingleton<JobIdGenerator>();
 builder.Services.AddSingleton<QueueKeyIndex>();
 builder.Services.AddSingleton<JobDispatcher>();
+builder.Services.AddHostedService<ConsumeRequestJanitor>();
 builder.Services.AddExceptionHandler<TransientFailureHandler>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();

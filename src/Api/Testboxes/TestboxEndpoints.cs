@@ -55,7 +55,7 @@ public static class TestboxEndpoints
         offered.TryAdd("tbox_group", TboxGroup.FromTestbox(testbox));
 
         var leaseId = body.RequestId ?? Guid.NewGuid().ToString("N");
-        var request = new ConsumeRequest(testbox, offered, body.MemoryMb, leaseId, TimeSpan.FromSeconds(body.WaitSeconds));
+        var request = new ConsumeRequest(testbox, offered, body.MemoryMb, leaseId, body.RequestId is not null, TimeSpan.FromSeconds(body.WaitSeconds));
         JobRecord? job;
         try
         {

@@ -16,9 +16,10 @@ public interface IJobGrain : IGrainWithStringKey
 
     /// <summary>
     /// Hands the job to a testbox. Persisted before it returns; refuses when the job is not pending,
-    /// except that the same lease asking again gets the same answer.
+    /// except that the same lease asking again gets the same answer. A positive <paramref name="attempt"/>
+    /// fences the write on the consume request's latest attempt.
     /// </summary>
-    Task<AssignOutcome> Assign(string testbox, string leaseId);
+    Task<AssignOutcome> Assign(string testbox, string leaseId, int attempt);
 
     /// <summary>
     /// Undoes an assignment that never reached its testbox (the request was aborted before the answer

@@ -4,9 +4,10 @@ namespace CompassCi.Grains.Dispatch;
 /// <param name="Testbox">The testbox name.</param>
 /// <param name="Tags">Normalised offered tags (see TagSet).</param>
 /// <param name="MemoryMb">Free memory.</param>
-/// <param name="LeaseId">
-/// The client's id for this request. Asking again with the same id after a lost answer returns the job
-/// the first ask took instead of a second one.
+/// <param name="LeaseId">The id the job will be held under: the client's request id, or one made up for it.</param>
+/// <param name="Retriable">
+/// True when <paramref name="LeaseId"/> is the client's own request id: asking again with it after a lost
+/// answer returns the job the first ask took instead of a second one.
 /// </param>
 /// <param name="Wait">How long to hold the request open when nothing matches.</param>
-public sealed record ConsumeRequest(string Testbox, IReadOnlyDictionary<string, string> Tags, long MemoryMb, string LeaseId, TimeSpan Wait);
+public sealed record ConsumeRequest(string Testbox, IReadOnlyDictionary<string, string> Tags, long MemoryMb, string LeaseId, bool Retriable, TimeSpan Wait);

@@ -15,10 +15,16 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
     /// <summary>The job now held by the testbox, or null when nothing matched before the wait ran out.</summary>
     public async Task<JobRecord?> ConsumeAsync(ConsumeRequest request, CancellationToken cancellationToken)
     {
-        var again = await store.FindByLeaseAsync(request.Testbox, request.LeaseId);
-        if (again is not null)
+        var attempt = 0;
+        if (request.Retriable)
         {
-            return again.Stage == JobStages.Boot ? again : null;
+            // Bumping the attempt first fences any assignment of an earlier attempt still in flight (say,
+            // from a silo that just died): after this, that assignment has either landed or never will.
+            attempt = await store.BeginConsumeAttemptAsync(request.LeaseId, request.Testbox, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            if (attempt > 1 && await store.FindByLeaseAsync(request.Testbox, request.LeaseId) is { } again)
+            {
+                return again.Stage == JobStages.Boot ? again : null;
+            }
         }
 
         await queueKeys.EnsureLoadedAsync();
@@ -28,8 +34,8 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
             cancellationToken.ThrowIfCancellationRequested();
             var indexVersion = queueKeys.Version;
             var candidates = queueKeys.Candidates(request.Tags);
-            var (job, arrivals) = await TryClaimAsync(candidates, request);
-            if (job is not null)
+            var (job, arrivals, superseded) = await TryClaimAsync(candidates, request, attempt);
+            if (job is not null || superseded)
             {
                 return job;
             }
@@ -44,15 +50,15 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
         }
     }
 
-    private async Task<(JobRecord? Job, Dictionary<string, long> Arrivals)> TryClaimAsync(List<string> candidates, ConsumeRequest request)
+    private async Task<(JobRecord? Job, Dictionary<string, long> Arrivals, bool Superseded)> TryClaimAsync(List<string> candidates, ConsumeRequest request, int attempt)
     {
         var arrivals = new Dictionary<string, long>(StringComparer.Ordinal);
-        var claim = new ClaimRequest(request.Testbox, request.MemoryMb, request.LeaseId);
+        var claim = new ClaimRequest(request.Testbox, request.MemoryMb, request.LeaseId, attempt);
         if (candidates.Count == 1)
         {
             var outcome = await grains.GetGrain<IQueueGrain>(candidates[0]).Claim(claim);
             arrivals[candidates[0]] = outcome.Arrivals;
-            return (outcome.Job, arrivals);
+            return (outcome.Job, arrivals, outcome.Superseded);
         }
 
         var peeks = await Task.WhenAll(candidates.Select(async key => (Key: key, Peek: await grains.GetGrain<IQueueGrain>(key).Peek(request.MemoryMb))));
@@ -69,13 +75,13 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
         {
             var outcome = await grains.GetGrain<IQueueGrain>(key).Claim(claim);
             arrivals[key] = Math.Min(arrivals[key], outcome.Arrivals);
-            if (outcome.Job is not null)
+            if (outcome.Job is not null || outcome.Superseded)
             {
-                return (outcome.Job, arrivals);
+                return (outcome.Job, arrivals, outcome.Superseded);
             }
         }
 
-        return (null, arrivals);
+        return (null, arrivals, false);
     }
 
     private async Task WaitForWorkAsync(List<string> candidates, Dictionary<string, long> arrivals, long indexVersion, TimeSpan timeout, CancellationToken cancellationToken)

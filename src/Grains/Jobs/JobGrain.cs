@@ -57,10 +57,10 @@ public sealed class JobGrain(JobStore store, QueueKeyIndex queueKeys, TimeProvid
         return _job;
     }
 
-    public async Task<AssignOutcome> Assign(string testbox, string leaseId)
+    public async Task<AssignOutcome> Assign(string testbox, string leaseId, int attempt)
     {
         await EnsureLoadedAsync();
-        for (var attempt = 0; attempt < 2; attempt++)
+        for (var round = 0; round < 2; round++)
         {
             if (_job is null)
             {
@@ -82,7 +82,8 @@ public sealed class JobGrain(JobStore store, QueueKeyIndex queueKeys, TimeProvid
                 BootTime = clock.GetUtcNow().ToUnixTimeMilliseconds(),
                 Version = _job.Version + 1,
             };
-            if (await store.UpdateAsync(assigned, _job.Version))
+            var before = _job;
+            if (await store.AssignAsync(assigned, _job.Version, attempt))
             {
                 _job = assigned;
                 logger.LogDebug("Job {JobId} assigned to {Testbox}", assigned.Id, testbox);
@@ -91,6 +92,11 @@ public sealed class JobGrain(JobStore store, QueueKeyIndex queueKeys, TimeProvid
 
             // The row moved under us (another activation, or our own commit whose answer was lost): re-read and decide again.
             await ReloadAsync();
+            if (attempt > 0 && _job is not null && _job.Version == before.Version)
+            {
+                // Nothing changed the job, so the fence refused: a retry of this consume request replaced it.
+                return new AssignOutcome(null, "consume request superseded by a retry", Superseded: true);
+            }
         }
 
         return new AssignOutcome(null, "job changed concurrently");

@@ -67,7 +67,7 @@ public sealed class QueueGrain(JobStore store, TimeProvider clock, IOptions<Queu
             try
             {
                 outcome = await GrainFactory.GetGrain<IJobGrain>(candidate.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                    .Assign(request.Testbox, request.LeaseId);
+                    .Assign(request.Testbox, request.LeaseId, request.Attempt);
             }
             catch
             {
@@ -81,6 +81,13 @@ public sealed class QueueGrain(JobStore store, TimeProvider clock, IOptions<Queu
             if (outcome.Job is not null)
             {
                 return new ClaimOutcome(outcome.Job, arrivals);
+            }
+
+            if (outcome.Superseded)
+            {
+                // The job is still pending; only this request is obsolete.
+                Add(candidate);
+                return new ClaimOutcome(null, arrivals, Superseded: true);
             }
 
             // No longer pending (taken through another activation, or gone): drop it and try the next.

@@ -85,14 +85,34 @@ internal sealed class GroupCommitter : IAsyncDisposable
         await using var batch = new MySqlBatch(connection, transaction);
         foreach (var write in group)
         {
+            // MySqlBatch reports no per-command row counts, so each statement is followed by its own.
             batch.BatchCommands.Add(write.ToBatchCommand());
+            batch.BatchCommands.Add(new MySqlBatchCommand("SELECT ROW_COUNT()"));
         }
 
-        await batch.ExecuteNonQueryAsync();
+        var counts = new List<int>(group.Count);
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            do
+            {
+                while (await reader.ReadAsync())
+                {
+                    counts.Add(reader.GetInt32(0));
+                }
+            }
+            while (await reader.NextResultAsync());
+        }
+
+        if (counts.Count != group.Count)
+        {
+            throw new InvalidOperationException($"expected {group.Count} row counts from a shared commit, got {counts.Count}");
+        }
+
         await transaction.CommitAsync();
+
         for (var i = 0; i < group.Count; i++)
         {
-            group[i].Succeed(batch.BatchCommands[i].RecordsAffected);
+            group[i].Succeed(counts[i]);
         }
     }
 

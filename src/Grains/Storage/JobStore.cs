@@ -58,6 +58,59 @@ public sealed class JobStore : IAsyncDisposable
         return changed == 1;
     }
 
+    /// <summary>
+    /// Assigns a pending job: the conditional write of <see cref="UpdateAsync"/>, fenced by the consume
+    /// request's attempt when <paramref name="attempt"/> is above zero. The fence read is a locking read, so
+    /// a retry that bumps the attempt waits for this write to commit or fail, and a write that arrives after
+    /// the bump finds a newer attempt and changes nothing.
+    /// </summary>
+    public async Task<bool> AssignAsync(JobRecord job, int expectedVersion, int attempt)
+    {
+        var fence = attempt > 0
+            ? " AND (SELECT attempt FROM consume_requests WHERE request_id = @lease_id LOCK IN SHARE MODE) = @attempt"
+            : "";
+        var changed = await _committer.WriteAsync(
+            "UPDATE jobs SET testbox = @testbox, job_stage = @stage, lease_id = @lease_id, boot_time = @boot_time, " +
+            "version = @version WHERE id = @id AND version = @expected" + fence,
+            P("@testbox", job.Testbox), P("@stage", job.Stage), P("@lease_id", job.LeaseId), P("@boot_time", job.BootTime),
+            P("@version", job.Version), P("@id", (ulong)job.Id), P("@expected", expectedVersion), P("@attempt", attempt));
+        return changed == 1;
+    }
+
+    /// <summary>
+    /// Records one more attempt of a consume request and returns its number (1 for the first). Its own
+    /// transaction: the row lock orders it against any assignment of an earlier attempt still in flight.
+    /// </summary>
+    public async Task<int> BeginConsumeAttemptAsync(string requestId, string testbox, long nowMillis)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var upsert = new MySqlCommand(
+            "INSERT INTO consume_requests (request_id, testbox, attempt, created_at) VALUES (@r, @t, 1, @now) " +
+            "ON DUPLICATE KEY UPDATE attempt = attempt + 1", connection, transaction))
+        {
+            upsert.Parameters.AddWithValue("@r", requestId);
+            upsert.Parameters.AddWithValue("@t", testbox);
+            upsert.Parameters.AddWithValue("@now", nowMillis);
+            await upsert.ExecuteNonQueryAsync();
+        }
+
+        await using var read = new MySqlCommand("SELECT attempt FROM consume_requests WHERE request_id = @r", connection, transaction);
+        read.Parameters.AddWithValue("@r", requestId);
+        var attempt = Convert.ToInt32(await read.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        await transaction.CommitAsync();
+        return attempt;
+    }
+
+    /// <summary>Forgets consume request ids older than <paramref name="beforeMillis"/>; returns how many.</summary>
+    public async Task<int> DeleteConsumeRequestsAsync(long beforeMillis, int limit)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand($"DELETE FROM consume_requests WHERE created_at < @before LIMIT {limit}", connection);
+        command.Parameters.AddWithValue("@before", beforeMillis);
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The job with this id, or null.</summary>
     public Task<JobRecord?> GetAsync(long id) => _reader.GetAsync(id);
 
