@@ -33,6 +33,7 @@ builder.Services.AddSingleton<JobStore>();
 builder.Services.AddSingleton<JobIdGenerator>();
 builder.Services.AddSingleton<QueueKeyIndex>();
 builder.Services.AddSingleton<JobDispatcher>();
+builder.Services.AddSingleton<JobSubmitter>();
 builder.Services.AddHostedService<ConsumeRequestJanitor>();
 builder.Services.AddExceptionHandler<TransientFailureHandler>();
 builder.Services.AddProblemDetails();
@@ -66,12 +67,14 @@ builder.UseOrleans(silo =>
     });
 });
 
-builder.Services.AddOpenTelemetry()
-    .WithMetrics(m => m.AddMeter("Microsoft.Orleans").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation())
-    .WithTracing(t => t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddAspNetCoreInstrumentation());
+// Metrics are cheap and always on; traces cost an activity per request and grain call, so they are
+// collected only when there is somewhere to send them.
+var telemetry = builder.Services.AddOpenTelemetry()
+    .WithMetrics(m => m.AddMeter("Microsoft.Orleans").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation());
 if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
 {
-    builder.Services.AddOpenTelemetry().UseOtlpExporter();
+    telemetry.WithTracing(t => t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddAspNetCoreInstrumentation());
+    telemetry.UseOtlpExporter();
 }
 
 var app = builder.Build();

@@ -34,7 +34,7 @@ public static class JobEndpoints
         return app;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, IGrainFactory grains, JobIdGenerator ids, TimeProvider clock, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, JobSubmitter submitter, JobIdGenerator ids, TimeProvider clock, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (tooLarge is not null)
@@ -78,10 +78,9 @@ public static class JobEndpoints
                 Version = 1,
                 Document = json,
             };
-            var outcome = await grains.GetGrain<IJobGrain>(Key(job.Id)).Submit(job);
-            if (outcome.Created)
+            if (await submitter.SubmitAsync(job))
             {
-                return Results.Json(JobJson.Render(job), statusCode: StatusCodes.Status201Created);
+                return Results.Json(JobJson.Render(job, document), statusCode: StatusCodes.Status201Created);
             }
         }
 

@@ -9,9 +9,13 @@ namespace CompassCi.Api.Jobs;
 /// </summary>
 public static class JobJson
 {
-    public static JsonObject Render(JobRecord job)
+    /// <summary>
+    /// The job as JSON. Pass the parsed <paramref name="document"/> when the caller already has it (it is
+    /// overlaid in place) to skip parsing <see cref="JobRecord.Document"/> again.
+    /// </summary>
+    public static JsonObject Render(JobRecord job, JsonObject? document = null)
     {
-        var json = JsonNode.Parse(job.Document) as JsonObject ?? [];
+        var json = document ?? JsonNode.Parse(job.Document) as JsonObject ?? [];
         json["id"] = job.Id.ToString(CultureInfo.InvariantCulture);
         json["job_stage"] = job.Stage;
         json["job_health"] = job.Health;

@@ -1,16 +1,11 @@
 namespace CompassCi.Contracts.Jobs;
 
 /// <summary>
-/// One job, keyed by its id. Its state is its <c>jobs</c> row; every change is one conditional write.
+/// One job, keyed by its id. Its state is its <c>jobs</c> row (stored at submit by the submitter); every
+/// change is one conditional write.
 /// </summary>
 public interface IJobGrain : IGrainWithStringKey
 {
-    /// <summary>
-    /// Stores a new job durably and enqueues it. Created is false when the id is already taken
-    /// (the caller picks another id).
-    /// </summary>
-    Task<SubmitOutcome> Submit(JobRecord job);
-
     /// <summary>The job, or null when no such job exists.</summary>
     Task<JobRecord?> Get();
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using CompassCi.Grains.Queues;
 using CompassCi.Grains.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -10,46 +9,13 @@ namespace CompassCi.Grains.Jobs;
 /// write on the row's version, so a stale or duplicate activation can never overwrite a newer truth.
 /// </summary>
 [CollectionAgeLimit(Minutes = 5)]
-public sealed class JobGrain(JobStore store, QueueKeyIndex queueKeys, TimeProvider clock, ILogger<JobGrain> logger)
+public sealed class JobGrain(JobStore store, TimeProvider clock, ILogger<JobGrain> logger)
     : Grain, IJobGrain
 {
     private JobRecord? _job;
     private bool _loaded;
 
     private long Id => long.TryParse(this.GetPrimaryKeyString(), out var id) ? id : 0;
-
-    public async Task<SubmitOutcome> Submit(JobRecord job)
-    {
-        // No read first: a new id is almost always free, and the primary key catches the rare clash.
-        if (_job is not null)
-        {
-            return new SubmitOutcome(false, _job);
-        }
-
-        if (!await store.InsertAsync(job))
-        {
-            await ReloadAsync();
-            return new SubmitOutcome(false, _job);
-        }
-
-        _job = job;
-        _loaded = true;
-        try
-        {
-            await queueKeys.EnsureRegisteredAsync(job.QueueKey);
-            await GrainFactory.GetGrain<IQueueGrain>(job.QueueKey).Enqueue(ToPending(job));
-        }
-        catch (Exception error)
-        {
-            // The job is durable, so the submit has succeeded; its queue finds it when it next
-            // re-reads the table (see QueueGrain's reconcile).
-            logger.LogWarning(error, "Job {JobId} stored but not yet enqueued in {QueueKey}", job.Id, job.QueueKey);
-        }
-
-        // A pending job lives in its queue, not as an activation: keep memory per pending job small.
-        DeactivateOnIdle();
-        return new SubmitOutcome(true, job);
-    }
 
     public async Task<JobRecord?> Get()
     {

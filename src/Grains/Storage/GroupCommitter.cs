@@ -28,9 +28,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
     }
 
     /// <summary>Queues a statement; the task ends with its affected-row count after the commit.</summary>
-    public Task<int> WriteAsync(string sql, params MySqlParameter[] parameters)
+    public Task<int> WriteAsync(string sql, params MySqlParameter[] parameters) => WriteAsync(sql, JobWrite.RowCount, parameters);
+
+    /// <summary>Queues a statement whose result is the integer <paramref name="resultSql"/> reads right after it.</summary>
+    public Task<int> WriteAsync(string sql, string resultSql, params MySqlParameter[] parameters)
     {
-        var write = new JobWrite(sql, parameters);
+        var write = new JobWrite(sql, parameters, resultSql);
         ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(write), this);
 
         return write.Completion;
@@ -87,7 +90,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         {
             // MySqlBatch reports no per-command row counts, so each statement is followed by its own.
             batch.BatchCommands.Add(write.ToBatchCommand());
-            batch.BatchCommands.Add(new MySqlBatchCommand("SELECT ROW_COUNT()"));
+            batch.BatchCommands.Add(write.ToResultCommand());
         }
 
         var counts = new List<int>(group.Count);
@@ -121,13 +124,13 @@ internal sealed class GroupCommitter : IAsyncDisposable
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync();
-            await using var command = new MySqlCommand(write.Sql, connection);
-            foreach (var p in write.Parameters)
-            {
-                command.Parameters.Add(p.Clone());
-            }
-
-            write.Succeed(await command.ExecuteNonQueryAsync());
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var batch = new MySqlBatch(connection, transaction);
+            batch.BatchCommands.Add(write.ToBatchCommand());
+            batch.BatchCommands.Add(write.ToResultCommand());
+            var result = Convert.ToInt32(await batch.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            await transaction.CommitAsync();
+            write.Succeed(result);
         }
         catch (Exception error)
         {

@@ -78,29 +78,15 @@ public sealed class JobStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Records one more attempt of a consume request and returns its number (1 for the first). Its own
-    /// transaction: the row lock orders it against any assignment of an earlier attempt still in flight.
+    /// Records one more attempt of a consume request and returns its number (1 for the first). The row lock
+    /// orders it against any assignment of an earlier attempt still in flight.
     /// </summary>
-    public async Task<int> BeginConsumeAttemptAsync(string requestId, string testbox, long nowMillis)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var upsert = new MySqlCommand(
+    public Task<int> BeginConsumeAttemptAsync(string requestId, string testbox, long nowMillis) =>
+        _committer.WriteAsync(
             "INSERT INTO consume_requests (request_id, testbox, attempt, created_at) VALUES (@r, @t, 1, @now) " +
-            "ON DUPLICATE KEY UPDATE attempt = attempt + 1", connection, transaction))
-        {
-            upsert.Parameters.AddWithValue("@r", requestId);
-            upsert.Parameters.AddWithValue("@t", testbox);
-            upsert.Parameters.AddWithValue("@now", nowMillis);
-            await upsert.ExecuteNonQueryAsync();
-        }
-
-        await using var read = new MySqlCommand("SELECT attempt FROM consume_requests WHERE request_id = @r", connection, transaction);
-        read.Parameters.AddWithValue("@r", requestId);
-        var attempt = Convert.ToInt32(await read.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-        await transaction.CommitAsync();
-        return attempt;
-    }
+            "ON DUPLICATE KEY UPDATE attempt = attempt + 1",
+            "SELECT attempt FROM consume_requests WHERE request_id = @r",
+            P("@r", requestId), P("@t", testbox), P("@now", nowMillis));
 
     /// <summary>Forgets consume request ids older than <paramref name="beforeMillis"/>; returns how many.</summary>
     public async Task<int> DeleteConsumeRequestsAsync(long beforeMillis, int limit)

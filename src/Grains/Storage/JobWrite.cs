@@ -10,21 +10,32 @@ internal sealed class JobWrite
 {
     private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public JobWrite(string sql, MySqlParameter[] parameters)
+    public JobWrite(string sql, MySqlParameter[] parameters, string resultSql = RowCount)
     {
         Sql = sql;
         Parameters = parameters;
+        ResultSql = resultSql;
     }
 
+    /// <summary>The default result: how many rows the statement changed.</summary>
+    public const string RowCount = "SELECT ROW_COUNT()";
+
     public string Sql { get; }
+
+    /// <summary>A query run right after the statement, in the same transaction, whose single integer is the result.</summary>
+    public string ResultSql { get; }
 
     public MySqlParameter[] Parameters { get; }
 
     public Task<int> Completion => _done.Task;
 
-    public MySqlBatchCommand ToBatchCommand()
+    public MySqlBatchCommand ToBatchCommand() => Command(Sql);
+
+    public MySqlBatchCommand ToResultCommand() => Command(ResultSql);
+
+    private MySqlBatchCommand Command(string sql)
     {
-        var command = new MySqlBatchCommand(Sql);
+        var command = new MySqlBatchCommand(sql);
         foreach (var p in Parameters)
         {
             command.Parameters.Add(p.Clone());
