@@ -84,38 +84,58 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private async Task CommitTogetherAsync(List<JobWrite> group)
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var batch = new MySqlBatch(connection, transaction);
+        // START TRANSACTION and COMMIT travel in the same batch as the writes: one round trip per commit.
+        await using var batch = new MySqlBatch(connection);
+        batch.BatchCommands.Add(new MySqlBatchCommand("START TRANSACTION"));
         foreach (var write in group)
         {
-            // MySqlBatch reports no per-command row counts, so each statement is followed by its own.
+            // MySqlBatch reports no per-command row counts, so each statement is followed by its own result.
             batch.BatchCommands.Add(write.ToBatchCommand());
             batch.BatchCommands.Add(write.ToResultCommand());
         }
 
+        batch.BatchCommands.Add(new MySqlBatchCommand("COMMIT"));
         var counts = new List<int>(group.Count);
-        await using (var reader = await batch.ExecuteReaderAsync())
+        try
         {
+            await using var reader = await batch.ExecuteReaderAsync();
             do
             {
                 while (await reader.ReadAsync())
                 {
-                    counts.Add(reader.GetInt32(0));
+                    counts.Add(Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
                 }
             }
             while (await reader.NextResultAsync());
         }
+        catch
+        {
+            // A failed statement stops the batch before COMMIT: roll back so the pooled connection carries no open transaction.
+            await RollBackQuietlyAsync(connection);
+            throw;
+        }
 
         if (counts.Count != group.Count)
         {
-            throw new InvalidOperationException($"expected {group.Count} row counts from a shared commit, got {counts.Count}");
+            throw new InvalidOperationException($"expected {group.Count} results from a shared commit, got {counts.Count}");
         }
-
-        await transaction.CommitAsync();
 
         for (var i = 0; i < group.Count; i++)
         {
             group[i].Succeed(counts[i]);
+        }
+    }
+
+    private static async Task RollBackQuietlyAsync(MySqlConnection connection)
+    {
+        try
+        {
+            await using var rollback = new MySqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync();
+        }
+        catch (Exception)
+        {
+            // The connection is broken; the server rolls back on its own when it drops.
         }
     }
 
