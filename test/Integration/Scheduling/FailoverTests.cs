@@ -5,7 +5,8 @@ namespace CompassCi.Tests.Integration.Scheduling;
 /// <summary>No job lost, none handed out twice, when a silo dies mid-drain or the whole cluster restarts.</summary>
 public sealed class FailoverTests(MariaDbFixture database)
 {
-    private const int Jobs = 4_000;
+    private const int KillJobs = 10_000;
+    private const int RestartJobs = 4_000;
 
     [Fact]
     public async Task Killing_a_silo_mid_drain_loses_no_job_and_duplicates_none()
@@ -16,12 +17,12 @@ public sealed class FailoverTests(MariaDbFixture database)
         using var http1 = survivor.CreateClient();
         using var http2 = victim.CreateClient();
         SchedulerClient[] clients = [new(http1), new(http2)];
-        var ids = await DrainScenario.SubmitAsync(clients, 0, Jobs);
+        var ids = await DrainScenario.SubmitAsync(clients, 0, KillJobs);
 
         var killed = 0;
-        var result = await DrainScenario.DrainAsync(clients, Jobs, TimeSpan.FromMinutes(2), async taken =>
+        var result = await DrainScenario.DrainAsync(clients, KillJobs, TimeSpan.FromMinutes(4), async taken =>
         {
-            if (taken >= Jobs / 4 && Interlocked.Exchange(ref killed, 1) == 0)
+            if (taken >= KillJobs / 4 && Interlocked.Exchange(ref killed, 1) == 0)
             {
                 await victim.KillAsync();
             }
@@ -45,24 +46,24 @@ public sealed class FailoverTests(MariaDbFixture database)
             using var http1 = first.CreateClient();
             using var http2 = second.CreateClient();
             SchedulerClient[] clients = [new(http1), new(http2)];
-            ids.AddRange(await DrainScenario.SubmitAsync(clients, 0, Jobs));
-            before = await DrainScenario.DrainAsync(clients, Jobs / 2, TimeSpan.FromMinutes(3));
+            ids.AddRange(await DrainScenario.SubmitAsync(clients, 0, RestartJobs));
+            before = await DrainScenario.DrainAsync(clients, RestartJobs / 2, TimeSpan.FromMinutes(3));
             await first.KillAsync();
             await second.KillAsync();
         }
 
         var takenBefore = before.TakenBy.Keys.ToHashSet();
-        Assert.True(takenBefore.Count >= Jobs / 2);
-        Assert.Equal(Jobs - takenBefore.Count, await DrainTests.SubmitStageCount(connectionString));
+        Assert.True(takenBefore.Count >= RestartJobs / 2);
+        Assert.Equal(RestartJobs - takenBefore.Count, await DrainTests.SubmitStageCount(connectionString));
 
         await using var restarted = await SiloProcess.StartAsync(connectionString, "restart");
         using var http = restarted.CreateClient();
         var client = new SchedulerClient(http);
-        Assert.Equal(Jobs - takenBefore.Count, await client.PendingAsync());
+        Assert.Equal(RestartJobs - takenBefore.Count, await client.PendingAsync());
         var pendingId = ids.First(id => !takenBefore.Contains(id));
         Assert.Equal("submit", (await client.GetJobAsync(pendingId))!["job_stage"]!.GetValue<string>());
 
-        var after = await DrainScenario.DrainAsync([client], Jobs - takenBefore.Count, TimeSpan.FromMinutes(3));
+        var after = await DrainScenario.DrainAsync([client], RestartJobs - takenBefore.Count, TimeSpan.FromMinutes(3));
 
         var again = after.TakenBy.Keys.Where(takenBefore.Contains).ToList();
         Assert.True(again.Count == 0, $"{again.Count} jobs handed out before the restart were handed out again");
