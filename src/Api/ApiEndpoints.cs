@@ -12,6 +12,7 @@ public static class ApiEndpoints
     {
         app.MapHealthEndpoints();
         app.MapJobEndpoints();
+        app.MapJobLifecycleEndpoints();
         app.MapTestboxEndpoints();
         app.MapQueueEndpoints();
         return app;

@@ -28,6 +28,13 @@ public static class JobJson
         json["memory_minimum_mb"] = job.MemoryMb;
         json["submit_time"] = Time(job.SubmitTime);
         json["boot_time"] = job.BootTime is { } boot ? Time(boot) : null;
+        json["running_time"] = job.RunningTime is { } running ? Time(running) : null;
+        json["post_run_time"] = job.PostRunTime is { } postRun ? Time(postRun) : null;
+        json["manual_check_time"] = job.ManualCheckTime is { } manualCheck ? Time(manualCheck) : null;
+        json["renew_time"] = job.RenewTime is { } renew ? Time(renew) : null;
+        json["finish_time"] = job.FinishTime is { } finish ? Time(finish) : null;
+        json["deadline"] = job.Deadline is { } deadline ? Time(deadline) : null;
+        json["crash"] = job.Crash is { } crash ? JsonNode.Parse(crash) : null;
         return json;
     }
 

@@ -21,4 +21,16 @@ public interface IJobGrain : IGrainWithStringKey
     /// was written). Only the lease that holds the job can release it, and only before it is confirmed.
     /// </summary>
     Task<bool> Release(string leaseId);
+
+    /// <summary>
+    /// Moves the job to <paramref name="stage"/> if the transition table allows it, recording the stage time
+    /// and the new deadline. When <paramref name="testbox"/> is given it must be the holder.
+    /// </summary>
+    Task<JobUpdateOutcome> ChangeStage(string stage, string? testbox);
+
+    /// <summary>
+    /// Ends the job with <paramref name="health"/> and, for a crash, its classification as JSON
+    /// (validated by the caller). When <paramref name="testbox"/> is given it must be the holder.
+    /// </summary>
+    Task<JobUpdateOutcome> Finish(string health, string? crash, string? testbox);
 }

@@ -53,4 +53,25 @@ public sealed record JobRecord
 
     /// <summary>The whole submitted document as JSON (column <c>jj</c>), unknown keys included.</summary>
     [Id(15)] public required string Document { get; init; }
+
+    /// <summary>Unix milliseconds the job entered <c>running</c>.</summary>
+    [Id(16)] public long? RunningTime { get; init; }
+
+    /// <summary>Unix milliseconds the job entered <c>post_run</c>.</summary>
+    [Id(17)] public long? PostRunTime { get; init; }
+
+    /// <summary>Unix milliseconds the job last entered <c>manual_check</c>.</summary>
+    [Id(18)] public long? ManualCheckTime { get; init; }
+
+    /// <summary>Unix milliseconds the job last entered <c>renew</c>.</summary>
+    [Id(19)] public long? RenewTime { get; init; }
+
+    /// <summary>Unix milliseconds the job ended.</summary>
+    [Id(20)] public long? FinishTime { get; init; }
+
+    /// <summary>Unix milliseconds by which the current stage must end; null when none applies.</summary>
+    [Id(21)] public long? Deadline { get; init; }
+
+    /// <summary>The crash classification as JSON (notify, cause, fatal, keyvals), when the job crashed.</summary>
+    [Id(22)] public string? Crash { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -49,7 +50,8 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, ILogger<JobGrai
                 Version = _job.Version + 1,
             };
             var before = _job;
-            if (await store.AssignAsync(assigned, _job.Version, attempt))
+            var leased = new JobEvent(assigned.BootTime!.Value, "leased", new JsonObject { ["testbox"] = testbox, ["lease_id"] = leaseId });
+            if (await store.AssignAsync(assigned, _job.Version, attempt, leased))
             {
                 _job = assigned;
                 logger.LogDebug("Job {JobId} assigned to {Testbox}", assigned.Id, testbox);
@@ -78,7 +80,8 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, ILogger<JobGrai
 
         var requestedTestbox = JsonNode.Parse(_job.Document)?["testbox"]?.GetValue<string>();
         var released = _job with { Stage = JobStages.Submit, Testbox = requestedTestbox, LeaseId = null, BootTime = null, Version = _job.Version + 1 };
-        if (!await store.UpdateAsync(released, _job.Version))
+        var change = new JobEvent(clock.GetUtcNow().ToUnixTimeMilliseconds(), "released", new JsonObject { ["reason"] = "the testbox hung up before the answer reached it" });
+        if (!await store.UpdateAsync(released, _job.Version, change))
         {
             await ReloadAsync();
             return false;
@@ -87,6 +90,93 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, ILogger<JobGrai
         _job = released;
         await GrainFactory.GetGrain<IQueueGrain>(released.QueueKey).Enqueue(ToPending(released));
         return true;
+    }
+
+    public async Task<JobUpdateOutcome> ChangeStage(string stage, string? testbox)
+    {
+        await EnsureLoadedAsync();
+        if (Refuse(testbox) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var job = _job!;
+        var check = StageTransitions.Check(job.Stage, stage);
+        if (!check.IsAllowed)
+        {
+            return new JobUpdateOutcome(null, check.Reason);
+        }
+
+        var now = clock.GetUtcNow();
+        var millis = now.ToUnixTimeMilliseconds();
+        var deadline = StageDeadlines.DeadlineFor(stage, now, JobTimingReader.Read(job.Document))?.ToUnixTimeMilliseconds() ?? job.Deadline;
+        var changed = job with
+        {
+            Stage = stage,
+            RunningTime = stage == JobStages.Running ? millis : job.RunningTime,
+            PostRunTime = stage == JobStages.PostRun ? millis : job.PostRunTime,
+            ManualCheckTime = stage == JobStages.ManualCheck ? millis : job.ManualCheckTime,
+            RenewTime = stage == JobStages.Renew ? millis : job.RenewTime,
+            Deadline = deadline,
+            Version = job.Version + 1,
+        };
+        return await WriteAsync(changed, new JobEvent(millis, "stage", new JsonObject { ["stage"] = stage, ["from"] = job.Stage }));
+    }
+
+    public async Task<JobUpdateOutcome> Finish(string health, string? crash, string? testbox)
+    {
+        await EnsureLoadedAsync();
+        if (Refuse(testbox) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var job = _job!;
+        if (job.Stage == JobStages.Submit)
+        {
+            return new JobUpdateOutcome(null, "job is in stage 'submit': no testbox holds it yet, so none can finish it (cancel it instead)");
+        }
+
+        var check = StageTransitions.Check(job.Stage, JobStages.Finish);
+        if (!check.IsAllowed)
+        {
+            return new JobUpdateOutcome(null, check.Reason);
+        }
+
+        var millis = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var finished = job with { Stage = JobStages.Finish, Health = health, FinishTime = millis, Deadline = null, Crash = crash, Version = job.Version + 1 };
+        var detail = new JsonObject { ["health"] = health, ["from"] = job.Stage };
+        if (crash is not null)
+        {
+            detail["crash"] = JsonNode.Parse(crash);
+        }
+
+        return await WriteAsync(finished, new JobEvent(millis, "finished", detail));
+    }
+
+    private JobUpdateOutcome? Refuse(string? testbox)
+    {
+        if (_job is null)
+        {
+            return new JobUpdateOutcome(null, null, NotFound: true);
+        }
+
+        return testbox is not null && _job.Testbox != testbox && _job.Stage != JobStages.Submit
+            ? new JobUpdateOutcome(null, $"job is held by testbox '{_job.Testbox}', not '{testbox}' (stage '{_job.Stage}')")
+            : null;
+    }
+
+    private async Task<JobUpdateOutcome> WriteAsync(JobRecord changed, JobEvent change)
+    {
+        if (await store.UpdateAsync(changed, _job!.Version, change))
+        {
+            _job = changed;
+            return new JobUpdateOutcome(changed, null);
+        }
+
+        // Someone changed the job first: report its current stage and let the caller decide again.
+        await ReloadAsync();
+        return new JobUpdateOutcome(null, $"job changed meanwhile; it is now in stage '{_job?.Stage}'");
     }
 
     private async Task EnsureLoadedAsync()

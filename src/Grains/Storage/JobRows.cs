@@ -7,7 +7,8 @@ internal static class JobRows
 {
     public const string Columns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, " +
-        "priority, memory_mb, lease_id, boot_time, version, jj";
+        "priority, memory_mb, lease_id, boot_time, version, jj, running_time, post_run_time, manual_check_time, " +
+        "renew_time, finish_time, deadline, crash";
 
     public static JobRecord Read(MySqlDataReader r) => new()
     {
@@ -27,5 +28,12 @@ internal static class JobRows
         BootTime = r.IsDBNull(13) ? null : r.GetInt64(13),
         Version = r.GetInt32(14),
         Document = r.GetString(15),
+        RunningTime = r.IsDBNull(16) ? null : r.GetInt64(16),
+        PostRunTime = r.IsDBNull(17) ? null : r.GetInt64(17),
+        ManualCheckTime = r.IsDBNull(18) ? null : r.GetInt64(18),
+        RenewTime = r.IsDBNull(19) ? null : r.GetInt64(19),
+        FinishTime = r.IsDBNull(20) ? null : r.GetInt64(20),
+        Deadline = r.IsDBNull(21) ? null : r.GetInt64(21),
+        Crash = r.IsDBNull(22) ? null : r.GetString(22),
     };
 }

@@ -29,13 +29,14 @@ public sealed class JobStore : IAsyncDisposable
     {
         var inserted = await _committer.WriteAsync(
             "INSERT INTO jobs (id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, " +
-            "job_health, priority, memory_mb, lease_id, boot_time, version, jj) VALUES (@id, @submit_time, @account, " +
+            "job_health, priority, memory_mb, lease_id, boot_time, version, jj, events) VALUES (@id, @submit_time, @account, " +
             "@suite, @tbox_group, @testbox, @arch, @queue_key, @stage, @health, @priority, @memory_mb, @lease_id, " +
-            "@boot_time, @version, @jj)",
+            "@boot_time, @version, @jj, JSON_ARRAY(JSON_EXTRACT(@event, '$')))",
             P("@id", (ulong)job.Id), P("@submit_time", job.SubmitTime), P("@account", job.Account), P("@suite", job.Suite),
             P("@tbox_group", job.TboxGroup), P("@testbox", job.Testbox), P("@arch", job.Arch), P("@queue_key", job.QueueKey),
             P("@stage", job.Stage), P("@health", job.Health), P("@priority", job.Priority), P("@memory_mb", job.MemoryMb),
-            P("@lease_id", job.LeaseId), P("@boot_time", job.BootTime), P("@version", job.Version), P("@jj", job.Document));
+            P("@lease_id", job.LeaseId), P("@boot_time", job.BootTime), P("@version", job.Version), P("@jj", job.Document),
+            P("@event", new JobEvent(job.SubmitTime, "submitted").ToJson()));
         if (inserted == 1)
         {
             return true;
@@ -50,13 +51,11 @@ public sealed class JobStore : IAsyncDisposable
     /// Writes the mutable columns of <paramref name="job"/> if the row still has <paramref name="expectedVersion"/>.
     /// False when someone else changed it first: the caller reloads and decides again.
     /// </summary>
-    public async Task<bool> UpdateAsync(JobRecord job, int expectedVersion)
+    public async Task<bool> UpdateAsync(JobRecord job, int expectedVersion, JobEvent change)
     {
         var changed = await _committer.WriteAsync(
-            "UPDATE jobs SET testbox = @testbox, job_stage = @stage, job_health = @health, lease_id = @lease_id, " +
-            "boot_time = @boot_time, version = @version WHERE id = @id AND version = @expected",
-            P("@testbox", job.Testbox), P("@stage", job.Stage), P("@health", job.Health), P("@lease_id", job.LeaseId),
-            P("@boot_time", job.BootTime), P("@version", job.Version), P("@id", (ulong)job.Id), P("@expected", expectedVersion));
+            "UPDATE jobs SET " + MutableColumns + " WHERE id = @id AND version = @expected",
+            [.. MutableParameters(job, change), P("@id", (ulong)job.Id), P("@expected", expectedVersion)]);
         return changed == 1;
     }
 
@@ -66,17 +65,24 @@ public sealed class JobStore : IAsyncDisposable
     /// a retry that bumps the attempt waits for this write to commit or fail, and a write that arrives after
     /// the bump finds a newer attempt and changes nothing.
     /// </summary>
-    public async Task<bool> AssignAsync(JobRecord job, int expectedVersion, int attempt)
+    public async Task<bool> AssignAsync(JobRecord job, int expectedVersion, int attempt, JobEvent change)
     {
         var fence = attempt > 0
             ? " AND (SELECT attempt FROM consume_requests WHERE request_id = @lease_id LOCK IN SHARE MODE) = @attempt"
             : "";
         var changed = await _committer.WriteAsync(
-            "UPDATE jobs SET testbox = @testbox, job_stage = @stage, lease_id = @lease_id, boot_time = @boot_time, " +
-            "version = @version WHERE id = @id AND version = @expected" + fence,
-            P("@testbox", job.Testbox), P("@stage", job.Stage), P("@lease_id", job.LeaseId), P("@boot_time", job.BootTime),
-            P("@version", job.Version), P("@id", (ulong)job.Id), P("@expected", expectedVersion), P("@attempt", attempt));
+            "UPDATE jobs SET " + MutableColumns + " WHERE id = @id AND version = @expected" + fence,
+            [.. MutableParameters(job, change), P("@id", (ulong)job.Id), P("@expected", expectedVersion), P("@attempt", attempt)]);
         return changed == 1;
+    }
+
+    /// <summary>The job's history, oldest first, as a JSON array; null when there is no such job.</summary>
+    public async Task<string?> GetEventsAsync(long id)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand("SELECT COALESCE(events, '[]') FROM jobs WHERE id = @id", connection);
+        command.Parameters.AddWithValue("@id", (ulong)id);
+        return await command.ExecuteScalarAsync() as string;
     }
 
     /// <summary>
@@ -214,6 +220,21 @@ public sealed class JobStore : IAsyncDisposable
 
         return result;
     }
+
+    /// <summary>Every column a job's life changes, and the event appended with the change.</summary>
+    private const string MutableColumns =
+        "testbox = @testbox, job_stage = @stage, job_health = @health, lease_id = @lease_id, boot_time = @boot_time, " +
+        "running_time = @running_time, post_run_time = @post_run_time, manual_check_time = @manual_check_time, " +
+        "renew_time = @renew_time, finish_time = @finish_time, deadline = @deadline, crash = @crash, version = @version, " +
+        "events = JSON_ARRAY_APPEND(COALESCE(events, '[]'), '$', JSON_EXTRACT(@event, '$'))";
+
+    private static MySqlParameter[] MutableParameters(JobRecord job, JobEvent change) =>
+    [
+        P("@testbox", job.Testbox), P("@stage", job.Stage), P("@health", job.Health), P("@lease_id", job.LeaseId),
+        P("@boot_time", job.BootTime), P("@running_time", job.RunningTime), P("@post_run_time", job.PostRunTime),
+        P("@manual_check_time", job.ManualCheckTime), P("@renew_time", job.RenewTime), P("@finish_time", job.FinishTime),
+        P("@deadline", job.Deadline), P("@crash", job.Crash), P("@version", job.Version), P("@event", change.ToJson()),
+    ];
 
     private static MySqlParameter P(string name, object? value) => new(name, value ?? DBNull.Value);
 }

@@ -9,6 +9,8 @@ namespace CompassCi.Tests.Integration.Storage;
 /// <summary>The job table's guarantees, straight against MariaDB.</summary>
 public sealed class JobStoreTests(MariaDbFixture database)
 {
+    private static readonly JobEvent Leased = new(2_000, "leased");
+
     private static JobRecord Job(long id, string document = "{}") => new()
     {
         Id = id,
@@ -63,8 +65,8 @@ public sealed class JobStoreTests(MariaDbFixture database)
         await store.InsertAsync(Job(1));
         var booted = Job(1) with { Stage = JobStages.Boot, Testbox = "tb-1", LeaseId = "l1", Version = 2 };
 
-        Assert.True(await store.AssignAsync(booted, expectedVersion: 1, attempt: 0));
-        Assert.False(await store.AssignAsync(booted with { Testbox = "tb-2", Version = 3 }, expectedVersion: 1, attempt: 0));
+        Assert.True(await store.AssignAsync(booted, expectedVersion: 1, attempt: 0, Leased));
+        Assert.False(await store.AssignAsync(booted with { Testbox = "tb-2", Version = 3 }, expectedVersion: 1, attempt: 0, Leased));
         Assert.Equal("tb-1", (await store.GetAsync(1))!.Testbox);
     }
 
@@ -77,9 +79,9 @@ public sealed class JobStoreTests(MariaDbFixture database)
         Assert.Equal(2, await store.BeginConsumeAttemptAsync("req", "tb-1", 0));
         var booted = Job(1) with { Stage = JobStages.Boot, Testbox = "tb-1", LeaseId = "req", Version = 2 };
 
-        Assert.False(await store.AssignAsync(booted, expectedVersion: 1, attempt: 1));
+        Assert.False(await store.AssignAsync(booted, expectedVersion: 1, attempt: 1, Leased));
         Assert.Equal(JobStages.Submit, (await store.GetAsync(1))!.Stage);
-        Assert.True(await store.AssignAsync(booted, expectedVersion: 1, attempt: 2));
+        Assert.True(await store.AssignAsync(booted, expectedVersion: 1, attempt: 2, Leased));
         Assert.Equal("req", (await store.FindByLeaseAsync("tb-1", "req"))!.LeaseId);
     }
 }

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CompassCi.Api.Http;
+using CompassCi.Grains.Lifecycle;
+using CompassCi.Grains.Storage;
+using Microsoft.Extensions.Options;
+
+namespace CompassCi.Api.Jobs;
+
+/// <summary>
+/// A running job's updates: <c>/api/v1/jobs/{id}/stage</c>, <c>/finish</c> and its history, <c>/events</c>.
+/// Every change goes through the one transition table; an illegal change is a 409 that names the current stage.
+/// </summary>
+public static class JobLifecycleEndpoints
+{
+    public static IEndpointRouteBuilder MapJobLifecycleEndpoints(this IEndpointRouteBuilder app)
+    {
+        var job = app.MapGroup("/api/v1/jobs/{id}").WithTags("Jobs");
+        job.MapPost("/stage", ChangeStageAsync)
+            .WithSummary("Move a held job to its next stage: {\"stage\": \"running\", \"testbox\": \"…\"}.")
+            .Produces<JsonObject>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        job.MapPost("/finish", FinishAsync)
+            .WithSummary("End a held job: {\"health\": \"success\"} or {\"health\": \"crash\", \"crash\": {\"notify\", \"cause\", \"fatal\", \"keyvals\"}}.")
+            .Produces<JsonObject>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        job.MapGet("/events", EventsAsync)
+            .WithSummary("The job's history, oldest first.")
+            .Produces<JsonObject>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<IResult> ChangeStageAsync(string id, HttpRequest request, IGrainFactory grains, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadObjectAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var stage = Text(body, "stage", errors, required: true);
+        var testbox = Text(body, "testbox", errors, required: false);
+        if (stage is not null && !JobStages.All.Contains(stage))
+        {
+            errors["stage"] = [$"'{stage}' is not a stage; use one of {string.Join(", ", JobStages.All)}"];
+        }
+        else if (stage == JobStages.Finish)
+        {
+            errors["stage"] = ["a job ends through POST /api/v1/jobs/{id}/finish, which records its health"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        if (!JobEndpoints.TryParseId(id, out var jobId))
+        {
+            return Problems.NotFound("id", $"no job has the id '{id}'");
+        }
+
+        return Answer(id, await grains.GetGrain<IJobGrain>(JobEndpoints.Key(jobId)).ChangeStage(stage!, testbox));
+    }
+
+    private static async Task<IResult> FinishAsync(string id, HttpRequest request, IGrainFactory grains, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadObjectAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var health = Text(body, "health", errors, required: true);
+        var testbox = Text(body, "testbox", errors, required: false);
+        if (health is not null && !JobHealth.IsKnown(health) && JobHealth.FromJobState(health) is null)
+        {
+            errors["health"] = [$"'{health}' is not a health; use one of {string.Join(", ", JobHealth.All)}"];
+        }
+
+        var crash = CrashReportReader.Read(body["crash"]);
+        foreach (var (field, messages) in crash.Errors)
+        {
+            errors[field] = messages;
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        if (!JobEndpoints.TryParseId(id, out var jobId))
+        {
+            return Problems.NotFound("id", $"no job has the id '{id}'");
+        }
+
+        // lkp-tests words ("finished", "OOM") map onto healths, as compass-ci does.
+        var normalised = JobHealth.IsKnown(health!) ? health! : JobHealth.FromJobState(health!)!;
+        var report = crash.Report ?? (normalised == JobHealth.Crash ? CrashReport.Unknown : null);
+        var crashJson = report is null ? null : CrashJson(report);
+        return Answer(id, await grains.GetGrain<IJobGrain>(JobEndpoints.Key(jobId)).Finish(normalised, crashJson, testbox));
+    }
+
+    private static async Task<IResult> EventsAsync(string id, JobStore store)
+    {
+        if (!JobEndpoints.TryParseId(id, out var jobId) || await store.GetEventsAsync(jobId) is not { } events)
+        {
+            return Problems.NotFound("id", $"no job has the id '{id}'");
+        }
+
+        var list = JsonNode.Parse(events) as JsonArray ?? [];
+        foreach (var entry in list)
+        {
+            if (entry?["time"] is JsonValue time && time.TryGetValue<long>(out var millis))
+            {
+                entry["time"] = JobJson.Time(millis);
+            }
+        }
+
+        return Results.Json(new JsonObject { ["id"] = id, ["events"] = list });
+    }
+
+    private static IResult Answer(string id, JobUpdateOutcome outcome) => outcome switch
+    {
+        { NotFound: true } => Problems.NotFound("id", $"no job has the id '{id}'"),
+        { Job: { } job } => Results.Json(JobJson.Render(job)),
+        _ => Problems.Field("job_stage", outcome.Conflict ?? "the change is not allowed now", StatusCodes.Status409Conflict),
+    };
+
+    private static string CrashJson(CrashReport report) => new JsonObject
+    {
+        ["notify"] = report.Notify,
+        ["cause"] = report.Cause,
+        ["fatal"] = report.Fatal,
+        ["keyvals"] = new JsonObject(report.Keyvals.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)JsonValue.Create(k.Value)))),
+    }.ToJsonString();
+
+    private static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        var (bytes, tooLarge) = await RequestBody.ReadAsync(request, limit, cancellationToken);
+        if (tooLarge is not null)
+        {
+            return (null, tooLarge);
+        }
+
+        try
+        {
+            return JsonNode.Parse(bytes.Span) is JsonObject body
+                ? (body, null)
+                : (null, Problems.Field("body", "must be a JSON object"));
+        }
+        catch (JsonException error)
+        {
+            return (null, Problems.Field("body", $"invalid JSON: {error.Message}"));
+        }
+    }
+
+    private static string? Text(JsonObject body, string field, Dictionary<string, string[]> errors, bool required)
+    {
+        switch (body[field])
+        {
+            case null when required:
+                errors[field] = ["is required"];
+                return null;
+            case null:
+                return null;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { Length: > 0 } text:
+                return text;
+            default:
+                errors[field] = ["must be a non-empty string"];
+                return null;
+        }
+    }
+}
