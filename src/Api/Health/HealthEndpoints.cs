@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CompassCi.Api.Http;
 using CompassCi.Grains.Storage;
+using Microsoft.Extensions.Hosting;
 
 namespace CompassCi.Api.Health;
 
@@ -19,8 +20,14 @@ public static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(JobStore store, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(JobStore store, IGrainFactory grains, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Tell load balancers to send new work elsewhere while this silo hands its grains over.
+            return Problems.Unavailable("this silo is shutting down");
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
         var database = await store.PingAsync(timeout.Token);

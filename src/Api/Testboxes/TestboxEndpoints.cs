@@ -2,6 +2,7 @@ using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
 using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Scheduling;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,7 @@ public static class TestboxEndpoints
         return app;
     }
 
-    private static async Task<IResult> ConsumeAsync(string testbox, HttpContext context, JobDispatcher dispatcher, IGrainFactory grains, IOptions<ApiOptions> options, ILoggerFactory loggers)
+    private static async Task<IResult> ConsumeAsync(string testbox, HttpContext context, JobDispatcher dispatcher, IGrainFactory grains, IOptions<ApiOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
     {
         if (testbox.Length > MaxTestboxLength || testbox.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
         {
@@ -57,14 +58,22 @@ public static class TestboxEndpoints
         var leaseId = body.RequestId ?? Guid.NewGuid().ToString("N");
         var request = new ConsumeRequest(testbox, offered, body.MemoryMb, leaseId, body.RequestId is not null, TimeSpan.FromSeconds(body.WaitSeconds));
         JobRecord? job;
+        using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
         try
         {
-            job = await dispatcher.ConsumeAsync(request, aborted);
+            job = await dispatcher.ConsumeAsync(request, waitEnds.Token);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The testbox hung up while waiting: it took nothing.
             return Results.Empty;
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // This silo is stopping: end the wait now (nothing was taken) so the testbox asks another silo
+            // instead of holding the shutdown for up to the whole wait.
+            context.Response.Headers.RetryAfter = "1";
+            return Results.NoContent();
         }
 
         if (job is null)
