@@ -35,6 +35,7 @@ public static class JobJson
         json["finish_time"] = job.FinishTime is { } finish ? Time(finish) : null;
         json["deadline"] = job.Deadline is { } deadline ? Time(deadline) : null;
         json["crash"] = job.Crash is { } crash ? JsonNode.Parse(crash) : null;
+        json["abort"] = job.CancelRequested;
         return json;
     }
 

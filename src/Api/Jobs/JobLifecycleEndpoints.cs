@@ -28,6 +28,11 @@ public static class JobLifecycleEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        job.MapPost("/cancel", CancelAsync)
+            .WithSummary("Cancel a job: a pending one ends at once; a held one is marked and its testbox told to abort.")
+            .Produces<JsonObject>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         job.MapGet("/events", EventsAsync)
             .WithSummary("The job's history, oldest first.")
             .Produces<JsonObject>()
@@ -105,6 +110,16 @@ public static class JobLifecycleEndpoints
         var report = crash.Report ?? (normalised == JobHealth.Crash ? CrashReport.Unknown : null);
         var crashJson = report is null ? null : CrashJson(report);
         return Answer(id, await grains.GetGrain<IJobGrain>(JobEndpoints.Key(jobId)).Finish(normalised, crashJson, testbox));
+    }
+
+    private static async Task<IResult> CancelAsync(string id, IGrainFactory grains)
+    {
+        if (!JobEndpoints.TryParseId(id, out var jobId))
+        {
+            return Problems.NotFound("id", $"no job has the id '{id}'");
+        }
+
+        return Answer(id, await grains.GetGrain<IJobGrain>(JobEndpoints.Key(jobId)).Cancel());
     }
 
     private static async Task<IResult> EventsAsync(string id, JobStore store)

@@ -33,4 +33,10 @@ public interface IJobGrain : IGrainWithStringKey
     /// (validated by the caller). When <paramref name="testbox"/> is given it must be the holder.
     /// </summary>
     Task<JobUpdateOutcome> Finish(string health, string? crash, string? testbox);
+
+    /// <summary>
+    /// Cancels the job: a pending job ends at once (health <c>cancel</c>) and leaves its queue; a held job is
+    /// marked, and its testbox is told to abort on its next call. An ended job is a conflict.
+    /// </summary>
+    Task<JobUpdateOutcome> Cancel();
 }

@@ -74,4 +74,7 @@ public sealed record JobRecord
 
     /// <summary>The crash classification as JSON (notify, cause, fatal, keyvals), when the job crashed.</summary>
     [Id(22)] public string? Crash { get; init; }
+
+    /// <summary>The job was cancelled while a testbox held it: the testbox must abort.</summary>
+    [Id(23)] public bool CancelRequested { get; init; }
 }

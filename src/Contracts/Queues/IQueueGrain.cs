@@ -26,6 +26,9 @@ public interface IQueueGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> WaitForWork(long knownArrivals, TimeSpan timeout, CancellationToken cancellationToken = default);
 
+    /// <summary>Takes a job out of the queue at once (it was cancelled); false when it was not here.</summary>
+    Task<bool> Remove(long jobId);
+
     /// <summary>Count and age of the pending jobs.</summary>
     Task<QueueSummary> Summary();
 }

@@ -101,6 +101,11 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, ILogger<JobGrai
         }
 
         var job = _job!;
+        if (job.CancelRequested)
+        {
+            return new JobUpdateOutcome(null, $"job was cancelled while in stage '{job.Stage}': abort it and finish it with health 'cancel'");
+        }
+
         var check = StageTransitions.Check(job.Stage, stage);
         if (!check.IsAllowed)
         {
@@ -152,6 +157,48 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, ILogger<JobGrai
         }
 
         return await WriteAsync(finished, new JobEvent(millis, "finished", detail));
+    }
+
+    public async Task<JobUpdateOutcome> Cancel()
+    {
+        await EnsureLoadedAsync();
+        if (_job is null)
+        {
+            return new JobUpdateOutcome(null, null, NotFound: true);
+        }
+
+        var job = _job;
+        var millis = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var decision = StageTransitions.Cancel(job.Stage);
+        switch (decision.Action)
+        {
+            case CancelAction.FinishAsCancelled:
+                var outcome = await WriteAsync(
+                    job with { Stage = JobStages.Finish, Health = JobHealth.Cancel, FinishTime = millis, Deadline = null, Version = job.Version + 1 },
+                    new JobEvent(millis, "cancelled", new JsonObject { ["from"] = job.Stage }));
+                if (outcome.Job is not null)
+                {
+                    // Out of its queue at once; were this call lost, a later claim would be refused here anyway.
+                    try
+                    {
+                        await GrainFactory.GetGrain<IQueueGrain>(job.QueueKey).Remove(job.Id);
+                    }
+                    catch (Exception error)
+                    {
+                        logger.LogWarning(error, "Cancelled job {JobId} stays in queue {QueueKey} until a claim drops it", job.Id, job.QueueKey);
+                    }
+                }
+
+                return outcome;
+            case CancelAction.MarkForAbort:
+                return job.CancelRequested
+                    ? new JobUpdateOutcome(job, null)
+                    : await WriteAsync(
+                        job with { CancelRequested = true, Version = job.Version + 1 },
+                        new JobEvent(millis, "cancel_requested", new JsonObject { ["stage"] = job.Stage, ["testbox"] = job.Testbox }));
+            default:
+                return new JobUpdateOutcome(null, decision.Reason);
+        }
     }
 
     private JobUpdateOutcome? Refuse(string? testbox)

@@ -116,6 +116,8 @@ public sealed class QueueGrain(JobStore store, TimeProvider clock, IOptions<Queu
         }
     }
 
+    public Task<bool> Remove(long jobId) => Task.FromResult(_pending.Remove(jobId));
+
     public Task<QueueSummary> Summary() => Task.FromResult(new QueueSummary(Key, _pending.Count, _pending.OldestSubmitTime()));
 
     private void Add(PendingJob job)

@@ -8,7 +8,7 @@ internal static class JobRows
     public const string Columns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, " +
         "priority, memory_mb, lease_id, boot_time, version, jj, running_time, post_run_time, manual_check_time, " +
-        "renew_time, finish_time, deadline, crash";
+        "renew_time, finish_time, deadline, crash, cancel_requested";
 
     public static JobRecord Read(MySqlDataReader r) => new()
     {
@@ -35,5 +35,6 @@ internal static class JobRows
         FinishTime = r.IsDBNull(20) ? null : r.GetInt64(20),
         Deadline = r.IsDBNull(21) ? null : r.GetInt64(21),
         Crash = r.IsDBNull(22) ? null : r.GetString(22),
+        CancelRequested = r.GetBoolean(23),
     };
 }

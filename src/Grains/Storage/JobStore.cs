@@ -225,7 +225,8 @@ public sealed class JobStore : IAsyncDisposable
     private const string MutableColumns =
         "testbox = @testbox, job_stage = @stage, job_health = @health, lease_id = @lease_id, boot_time = @boot_time, " +
         "running_time = @running_time, post_run_time = @post_run_time, manual_check_time = @manual_check_time, " +
-        "renew_time = @renew_time, finish_time = @finish_time, deadline = @deadline, crash = @crash, version = @version, " +
+        "renew_time = @renew_time, finish_time = @finish_time, deadline = @deadline, crash = @crash, " +
+        "cancel_requested = @cancel_requested, version = @version, " +
         "events = JSON_ARRAY_APPEND(COALESCE(events, '[]'), '$', JSON_EXTRACT(@event, '$'))";
 
     private static MySqlParameter[] MutableParameters(JobRecord job, JobEvent change) =>
@@ -233,7 +234,8 @@ public sealed class JobStore : IAsyncDisposable
         P("@testbox", job.Testbox), P("@stage", job.Stage), P("@health", job.Health), P("@lease_id", job.LeaseId),
         P("@boot_time", job.BootTime), P("@running_time", job.RunningTime), P("@post_run_time", job.PostRunTime),
         P("@manual_check_time", job.ManualCheckTime), P("@renew_time", job.RenewTime), P("@finish_time", job.FinishTime),
-        P("@deadline", job.Deadline), P("@crash", job.Crash), P("@version", job.Version), P("@event", change.ToJson()),
+        P("@deadline", job.Deadline), P("@crash", job.Crash), P("@cancel_requested", job.CancelRequested),
+        P("@version", job.Version), P("@event", change.ToJson()),
     ];
 
     private static MySqlParameter P(string name, object? value) => new(name, value ?? DBNull.Value);

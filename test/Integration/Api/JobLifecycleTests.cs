@@ -144,10 +144,48 @@ public sealed class JobLifecycleTests(SiloFixture fixture) : IClassFixture<SiloF
     }
 
     [Fact]
+    public async Task Cancelling_a_pending_job_ends_it_and_takes_it_out_of_its_queue_at_once()
+    {
+        var tbox = "vm-cancel-" + Guid.NewGuid().ToString("N")[..6];
+        var id = (await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox }))["id"]!.GetValue<string>();
+
+        var (status, cancelled) = await PostAsync($"/api/v1/jobs/{id}/cancel", []);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("finish", cancelled["job_stage"]!.GetValue<string>());
+        Assert.Equal("cancel", cancelled["job_health"]!.GetValue<string>());
+        Assert.Equal(0, (await fixture.Client.QueuesAsync()).Single(q => q!["key"]!.GetValue<string>() == $"tbox_group={tbox}")!["pending"]!.GetValue<int>());
+        Assert.Null(await fixture.Client.ConsumeAsync($"{tbox}--0", new Dictionary<string, string>(), 4, 0));
+        var events = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs/{id}/events"))!["events"]!.AsArray();
+        Assert.Equal("cancelled", events[^1]!["event"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await PostAsync($"/api/v1/jobs/{id}/cancel", [])).Status);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_job_marks_it_and_the_testbox_is_told_to_abort_on_its_next_call()
+    {
+        var (id, testbox) = await HeldJobAsync();
+        await PostAsync($"/api/v1/jobs/{id}/stage", new JsonObject { ["stage"] = "running", ["testbox"] = testbox });
+
+        var (status, marked) = await PostAsync($"/api/v1/jobs/{id}/cancel", []);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("running", marked["job_stage"]!.GetValue<string>());
+        Assert.True(marked["abort"]!.GetValue<bool>());
+        var (next, problem) = await PostAsync($"/api/v1/jobs/{id}/stage", new JsonObject { ["stage"] = "post_run", ["testbox"] = testbox });
+        Assert.Equal(HttpStatusCode.Conflict, next);
+        Assert.Contains("abort", problem["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (finishStatus, finished) = await PostAsync($"/api/v1/jobs/{id}/finish", new JsonObject { ["health"] = "cancel", ["testbox"] = testbox });
+        Assert.Equal(HttpStatusCode.OK, finishStatus);
+        Assert.Equal("cancel", finished["job_health"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Updates_to_an_unknown_job_get_404()
     {
         var (status, _) = await PostAsync("/api/v1/jobs/123456789/stage", new JsonObject { ["stage"] = "running" });
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.Http.GetAsync("/api/v1/jobs/123456789/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync("/api/v1/jobs/123456789/cancel", [])).Status);
     }
 }
