@@ -39,4 +39,10 @@ public interface IJobGrain : IGrainWithStringKey
     /// marked, and its testbox is told to abort on its next call. An ended job is a conflict.
     /// </summary>
     Task<JobUpdateOutcome> Cancel();
+
+    /// <summary>
+    /// Acts on a passed deadline: an unconfirmed lease (stage boot) returns the job to its queue; any other
+    /// active stage ends with health <c>timeout</c>. False when the deadline has not passed or was moved.
+    /// </summary>
+    Task<bool> Expire();
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CompassCi.Grains.Jobs;
 
@@ -10,7 +11,7 @@ namespace CompassCi.Grains.Jobs;
 /// write on the row's version, so a stale or duplicate activation can never overwrite a newer truth.
 /// </summary>
 [CollectionAgeLimit(Minutes = 5)]
-public sealed class JobGrain(JobStore store, TimeProvider clock, ILogger<JobGrain> logger)
+public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<LifecycleOptions> lifecycle, ILogger<JobGrain> logger)
     : Grain, IJobGrain
 {
     private JobRecord? _job;
@@ -47,6 +48,8 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, ILogger<JobGrai
                 Testbox = testbox,
                 LeaseId = leaseId,
                 BootTime = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                // Stage boot's deadline is the lease: unconfirmed by then, the job goes back to its queue.
+                Deadline = (clock.GetUtcNow() + TimeSpan.FromSeconds(lifecycle.Value.LeaseSeconds)).ToUnixTimeMilliseconds(),
                 Version = _job.Version + 1,
             };
             var before = _job;
@@ -79,7 +82,7 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, ILogger<JobGrai
         }
 
         var requestedTestbox = JsonNode.Parse(_job.Document)?["testbox"]?.GetValue<string>();
-        var released = _job with { Stage = JobStages.Submit, Testbox = requestedTestbox, LeaseId = null, BootTime = null, Version = _job.Version + 1 };
+        var released = _job with { Stage = JobStages.Submit, Testbox = requestedTestbox, LeaseId = null, BootTime = null, Deadline = null, Version = _job.Version + 1 };
         var change = new JobEvent(clock.GetUtcNow().ToUnixTimeMilliseconds(), "released", new JsonObject { ["reason"] = "the testbox hung up before the answer reached it" });
         if (!await store.UpdateAsync(released, _job.Version, change))
         {
@@ -199,6 +202,35 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, ILogger<JobGrai
             default:
                 return new JobUpdateOutcome(null, decision.Reason);
         }
+    }
+
+    public async Task<bool> Expire()
+    {
+        await EnsureLoadedAsync();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_job is not { Deadline: { } deadline } job || deadline >= now || !StageTransitions.IsActive(job.Stage))
+        {
+            return false;
+        }
+
+        if (job.Stage == JobStages.Boot)
+        {
+            var requestedTestbox = JsonNode.Parse(job.Document)?["testbox"]?.GetValue<string>();
+            var returned = job with { Stage = JobStages.Submit, Testbox = requestedTestbox, LeaseId = null, BootTime = null, Deadline = null, Version = job.Version + 1 };
+            var outcome = await WriteAsync(returned, new JobEvent(now, "lease_expired", new JsonObject { ["testbox"] = job.Testbox, ["lease_id"] = job.LeaseId }));
+            if (outcome.Job is null)
+            {
+                return false;
+            }
+
+            logger.LogInformation("Job {JobId} returned to {QueueKey}: testbox {Testbox} did not confirm within its lease", job.Id, job.QueueKey, job.Testbox);
+            await GrainFactory.GetGrain<IQueueGrain>(job.QueueKey).Enqueue(ToPending(returned));
+            return true;
+        }
+
+        var timedOut = job with { Stage = JobStages.Finish, Health = JobHealth.Timeout, FinishTime = now, Deadline = null, Version = job.Version + 1 };
+        var closed = await WriteAsync(timedOut, new JobEvent(now, "timeout", new JsonObject { ["stage"] = job.Stage, ["deadline"] = deadline }));
+        return closed.Job is not null;
     }
 
     private JobUpdateOutcome? Refuse(string? testbox)

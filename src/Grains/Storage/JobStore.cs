@@ -105,6 +105,24 @@ public sealed class JobStore : IAsyncDisposable
         return await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Ids of active jobs whose deadline is before <paramref name="nowMillis"/>, oldest deadline first.</summary>
+    public async Task<List<long>> ListOverdueAsync(long nowMillis, int limit)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand(
+            "SELECT id FROM jobs WHERE job_stage IN ('boot', 'running', 'post_run', 'manual_check', 'renew') " +
+            $"AND deadline < @now ORDER BY deadline LIMIT {Math.Clamp(limit, 1, 10_000)}", connection);
+        command.Parameters.AddWithValue("@now", nowMillis);
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add((long)reader.GetUInt64(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>The job with this id, or null.</summary>
     public Task<JobRecord?> GetAsync(long id) => _reader.GetAsync(id);
 

@@ -54,6 +54,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
         info.Environment["CompassCi__Membership__NumMissedProbesLimit"] = "2";
         info.Environment["CompassCi__Membership__NumVotesForDeathDeclaration"] = "1";
         info.Environment["CompassCi__Membership__IAmAliveTablePublishTimeout"] = "00:00:05";
+        // Drains never confirm their jobs; keep leases from expiring under them unless a test asks for it.
+        info.Environment["CompassCi__Lifecycle__LeaseSeconds"] = "3600";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__CompassCi"] = "Information";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

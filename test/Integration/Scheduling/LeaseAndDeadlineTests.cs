@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using CompassCi.Tests.Integration.Infrastructure;
+
+namespace CompassCi.Tests.Integration.Scheduling;
+
+/// <summary>
+/// Leases and deadlines enforced by the sweeper over the table. The silo runs with a 2 s lease and a 1 s sweep so
+/// the tests wait seconds, not minutes; the waits are for conditions, with deadlines.
+/// </summary>
+public sealed class LeaseAndDeadlineTests(MariaDbFixture database)
+{
+    private static readonly Dictionary<string, string> Fast = new()
+    {
+        ["CompassCi__Lifecycle__LeaseSeconds"] = "2",
+        ["CompassCi__Lifecycle__SweepInterval"] = "00:00:01",
+    };
+
+    [Fact]
+    public async Task An_unconfirmed_lease_expires_the_job_goes_to_another_testbox_and_the_late_update_is_refused()
+    {
+        var connectionString = await database.CreateMigratedDatabaseAsync("lease");
+        await using var silo = await SiloProcess.StartAsync(connectionString, "lease" + Guid.NewGuid().ToString("N")[..6], Fast);
+        using var http = silo.CreateClient();
+        var client = new SchedulerClient(http);
+        var id = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-lease" }))["id"]!.GetValue<string>();
+        Assert.NotNull(await client.ConsumeAsync("vm-lease--gone", new Dictionary<string, string>(), 4, 0));
+
+        Assert.True(await Eventually.HoldsAsync(async () => (await client.GetJobAsync(id))!["job_stage"]!.GetValue<string>() == "submit", TimeSpan.FromSeconds(30)), silo.Log());
+        var second = await client.ConsumeAsync("vm-lease--next", new Dictionary<string, string>(), 4, 10);
+        using var late = await http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent("{\"stage\": \"running\", \"testbox\": \"vm-lease--gone\"}", Encoding.UTF8, "application/json"));
+        using var confirmed = await http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent("{\"stage\": \"running\", \"testbox\": \"vm-lease--next\"}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(id, second!["id"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        var events = JsonNode.Parse(await http.GetStringAsync($"/api/v1/jobs/{id}/events"))!["events"]!.AsArray().Select(e => e!["event"]!.GetValue<string>());
+        Assert.Equal(["submitted", "leased", "lease_expired", "leased", "stage"], events);
+    }
+
+    [Fact]
+    public async Task A_running_job_past_its_deadline_is_closed_as_timeout()
+    {
+        var connectionString = await database.CreateMigratedDatabaseAsync("deadline");
+        await using var silo = await SiloProcess.StartAsync(connectionString, "deadline" + Guid.NewGuid().ToString("N")[..6], Fast);
+        using var http = silo.CreateClient();
+        var client = new SchedulerClient(http);
+        // An explicit timeout of 1 s: the running deadline is exactly that, with no slack.
+        var id = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-slow", ["timeout"] = "1s" }))["id"]!.GetValue<string>();
+        Assert.NotNull(await client.ConsumeAsync("vm-slow--0", new Dictionary<string, string>(), 4, 0));
+        using var running = await http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent("{\"stage\": \"running\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, running.StatusCode);
+
+        Assert.True(await Eventually.HoldsAsync(async () => (await client.GetJobAsync(id))!["job_stage"]!.GetValue<string>() == "finish", TimeSpan.FromSeconds(30)), silo.Log());
+        var job = (await client.GetJobAsync(id))!;
+
+        Assert.Equal("timeout", job["job_health"]!.GetValue<string>());
+        Assert.Null(job["deadline"]);
+    }
+}
