@@ -28,6 +28,12 @@ public static class JobLifecycleEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        job.MapPost("/renew", RenewAsync)
+            .WithSummary("Extend a running job's deadline: {\"seconds\": 3600}; answers the job with its new deadline.")
+            .Produces<JsonObject>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         job.MapPost("/cancel", CancelAsync)
             .WithSummary("Cancel a job: a pending one ends at once; a held one is marked and its testbox told to abort.")
             .Produces<JsonObject>()
@@ -110,6 +116,35 @@ public static class JobLifecycleEndpoints
         var report = crash.Report ?? (normalised == JobHealth.Crash ? CrashReport.Unknown : null);
         var crashJson = report is null ? null : CrashJson(report);
         return Answer(id, await grains.GetGrain<IJobGrain>(JobEndpoints.Key(jobId)).Finish(normalised, crashJson, testbox));
+    }
+
+    private static async Task<IResult> RenewAsync(string id, HttpRequest request, IGrainFactory grains, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadObjectAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var testbox = Text(body, "testbox", errors, required: false);
+        var seconds = 0;
+        if (body["seconds"] is not JsonValue value || value.GetValueKind() != JsonValueKind.Number || !value.TryGetValue(out seconds) || seconds < 1 || seconds > StageDeadlines.MaxRenewSeconds)
+        {
+            errors["seconds"] = [$"must be a whole number of seconds from 1 to {StageDeadlines.MaxRenewSeconds}"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        if (!JobEndpoints.TryParseId(id, out var jobId))
+        {
+            return Problems.NotFound("id", $"no job has the id '{id}'");
+        }
+
+        return Answer(id, await grains.GetGrain<IJobGrain>(JobEndpoints.Key(jobId)).Renew(seconds, testbox));
     }
 
     private static async Task<IResult> CancelAsync(string id, IGrainFactory grains)

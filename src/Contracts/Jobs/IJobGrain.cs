@@ -45,4 +45,10 @@ public interface IJobGrain : IGrainWithStringKey
     /// active stage ends with health <c>timeout</c>. False when the deadline has not passed or was moved.
     /// </summary>
     Task<bool> Expire();
+
+    /// <summary>
+    /// Extends the deadline of an active job by <paramref name="seconds"/> (from the later of the current
+    /// deadline and now). When <paramref name="testbox"/> is given it must be the holder.
+    /// </summary>
+    Task<JobUpdateOutcome> Renew(int seconds, string? testbox);
 }

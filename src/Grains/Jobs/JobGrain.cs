@@ -233,6 +233,28 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<Lifecy
         return closed.Job is not null;
     }
 
+    public async Task<JobUpdateOutcome> Renew(int seconds, string? testbox)
+    {
+        await EnsureLoadedAsync();
+        if (Refuse(testbox) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var job = _job!;
+        if (!StageTransitions.IsActive(job.Stage) || job.Stage == JobStages.Boot)
+        {
+            return new JobUpdateOutcome(null, $"job is in stage '{job.Stage}': only a confirmed, unfinished job can be renewed");
+        }
+
+        var now = clock.GetUtcNow();
+        var current = job.Deadline is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : (DateTimeOffset?)null;
+        var deadline = StageDeadlines.Renew(current, now, seconds).ToUnixTimeMilliseconds();
+        return await WriteAsync(
+            job with { Deadline = deadline, Version = job.Version + 1 },
+            new JobEvent(now.ToUnixTimeMilliseconds(), "renewed", new JsonObject { ["seconds"] = seconds, ["deadline"] = deadline }));
+    }
+
     private JobUpdateOutcome? Refuse(string? testbox)
     {
         if (_job is null)

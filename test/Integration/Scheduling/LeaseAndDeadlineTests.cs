@@ -58,4 +58,36 @@ public sealed class LeaseAndDeadlineTests(MariaDbFixture database)
         Assert.Equal("timeout", job["job_health"]!.GetValue<string>());
         Assert.Null(job["deadline"]);
     }
+
+    [Fact]
+    public async Task Renew_moves_the_deadline_and_keeps_the_job_from_timing_out()
+    {
+        var connectionString = await database.CreateMigratedDatabaseAsync("renew");
+        await using var silo = await SiloProcess.StartAsync(connectionString, "renew" + Guid.NewGuid().ToString("N")[..6], Fast);
+        using var http = silo.CreateClient();
+        var client = new SchedulerClient(http);
+        async Task<string> RunningJobAsync(string testbox)
+        {
+            var id = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["testbox"] = testbox, ["timeout"] = "1s" }))["id"]!.GetValue<string>();
+            Assert.NotNull(await client.ConsumeAsync(testbox, new Dictionary<string, string>(), 4, 0));
+            using var running = await http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent("{\"stage\": \"running\"}", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, running.StatusCode);
+            return id;
+        }
+
+        var renewed = await RunningJobAsync("vm-renew--0");
+        using var renew = await http.PostAsync($"/api/v1/jobs/{renewed}/renew", new StringContent("{\"seconds\": 600}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, renew.StatusCode);
+        var control = await RunningJobAsync("vm-renew--1");
+
+        // The control job, running with the same 1 s timeout after the renewal, times out: the sweeper has
+        // passed the renewed job's original deadline by then.
+        Assert.True(await Eventually.HoldsAsync(async () => (await client.GetJobAsync(control))!["job_health"]?.GetValue<string>() == "timeout", TimeSpan.FromSeconds(30)), silo.Log());
+        var job = (await client.GetJobAsync(renewed))!;
+
+        Assert.Equal("running", job["job_stage"]!.GetValue<string>());
+        Assert.True(DateTimeOffset.Parse(job["deadline"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddMinutes(5));
+        using var bad = await http.PostAsync($"/api/v1/jobs/{renewed}/renew", new StringContent("{\"seconds\": -5}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
 }
