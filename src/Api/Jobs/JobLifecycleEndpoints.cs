@@ -71,12 +71,7 @@ public static class JobLifecycleEndpoints
             return Problems.Invalid(errors);
         }
 
-        if (!JobEndpoints.TryParseId(id, out var jobId))
-        {
-            return Problems.NotFound("id", $"no job has the id '{id}'");
-        }
-
-        return Answer(id, await grains.GetGrain<IJobGrain>(JobEndpoints.Key(jobId)).ChangeStage(stage!, testbox));
+        return await UpdateAsync(id, grains, job => job.ChangeStage(stage!, testbox));
     }
 
     private static async Task<IResult> FinishAsync(string id, HttpRequest request, IGrainFactory grains, IOptions<ApiOptions> options, CancellationToken cancellationToken)
@@ -106,16 +101,11 @@ public static class JobLifecycleEndpoints
             return Problems.Invalid(errors);
         }
 
-        if (!JobEndpoints.TryParseId(id, out var jobId))
-        {
-            return Problems.NotFound("id", $"no job has the id '{id}'");
-        }
-
         // lkp-tests words ("finished", "OOM") map onto healths, as compass-ci does.
         var normalised = JobHealth.IsKnown(health!) ? health! : JobHealth.FromJobState(health!)!;
         var report = crash.Report ?? (normalised == JobHealth.Crash ? CrashReport.Unknown : null);
         var crashJson = report is null ? null : CrashJson(report);
-        return Answer(id, await grains.GetGrain<IJobGrain>(JobEndpoints.Key(jobId)).Finish(normalised, crashJson, testbox));
+        return await UpdateAsync(id, grains, job => job.Finish(normalised, crashJson, testbox));
     }
 
     private static async Task<IResult> RenewAsync(string id, HttpRequest request, IGrainFactory grains, IOptions<ApiOptions> options, CancellationToken cancellationToken)
@@ -139,23 +129,11 @@ public static class JobLifecycleEndpoints
             return Problems.Invalid(errors);
         }
 
-        if (!JobEndpoints.TryParseId(id, out var jobId))
-        {
-            return Problems.NotFound("id", $"no job has the id '{id}'");
-        }
-
-        return Answer(id, await grains.GetGrain<IJobGrain>(JobEndpoints.Key(jobId)).Renew(seconds, testbox));
+        return await UpdateAsync(id, grains, job => job.Renew(seconds, testbox));
     }
 
-    private static async Task<IResult> CancelAsync(string id, IGrainFactory grains)
-    {
-        if (!JobEndpoints.TryParseId(id, out var jobId))
-        {
-            return Problems.NotFound("id", $"no job has the id '{id}'");
-        }
-
-        return Answer(id, await grains.GetGrain<IJobGrain>(JobEndpoints.Key(jobId)).Cancel());
-    }
+    private static Task<IResult> CancelAsync(string id, IGrainFactory grains) =>
+        UpdateAsync(id, grains, job => job.Cancel());
 
     private static async Task<IResult> EventsAsync(string id, JobStore store)
     {
@@ -174,6 +152,17 @@ public static class JobLifecycleEndpoints
         }
 
         return Results.Json(new JsonObject { ["id"] = id, ["events"] = list });
+    }
+
+    /// <summary>Resolves the job id and answers the grain's outcome: 404 for an unknown job, 409 for a refusal.</summary>
+    private static async Task<IResult> UpdateAsync(string id, IGrainFactory grains, Func<IJobGrain, Task<JobUpdateOutcome>> update)
+    {
+        if (!JobEndpoints.TryParseId(id, out var jobId))
+        {
+            return Problems.NotFound("id", $"no job has the id '{id}'");
+        }
+
+        return Answer(id, await update(grains.GetGrain<IJobGrain>(JobEndpoints.Key(jobId))));
     }
 
     private static IResult Answer(string id, JobUpdateOutcome outcome) => outcome switch

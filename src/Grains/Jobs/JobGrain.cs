@@ -81,8 +81,7 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<Lifecy
             return false;
         }
 
-        var requestedTestbox = JsonNode.Parse(_job.Document)?["testbox"]?.GetValue<string>();
-        var released = _job with { Stage = JobStages.Submit, Testbox = requestedTestbox, LeaseId = null, BootTime = null, Deadline = null, Version = _job.Version + 1 };
+        var released = BackToQueue(_job);
         var change = new JobEvent(clock.GetUtcNow().ToUnixTimeMilliseconds(), "released", new JsonObject { ["reason"] = "the testbox hung up before the answer reached it" });
         if (!await store.UpdateAsync(released, _job.Version, change))
         {
@@ -91,7 +90,7 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<Lifecy
         }
 
         _job = released;
-        await GrainFactory.GetGrain<IQueueGrain>(released.QueueKey).Enqueue(ToPending(released));
+        await GrainFactory.GetGrain<IQueueGrain>(released.QueueKey).Enqueue(released.ToPending());
         return true;
     }
 
@@ -215,8 +214,7 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<Lifecy
 
         if (job.Stage == JobStages.Boot)
         {
-            var requestedTestbox = JsonNode.Parse(job.Document)?["testbox"]?.GetValue<string>();
-            var returned = job with { Stage = JobStages.Submit, Testbox = requestedTestbox, LeaseId = null, BootTime = null, Deadline = null, Version = job.Version + 1 };
+            var returned = BackToQueue(job);
             var outcome = await WriteAsync(returned, new JobEvent(now, "lease_expired", new JsonObject { ["testbox"] = job.Testbox, ["lease_id"] = job.LeaseId }));
             if (outcome.Job is null)
             {
@@ -224,7 +222,7 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<Lifecy
             }
 
             logger.LogInformation("Job {JobId} returned to {QueueKey}: testbox {Testbox} did not confirm within its lease", job.Id, job.QueueKey, job.Testbox);
-            await GrainFactory.GetGrain<IQueueGrain>(job.QueueKey).Enqueue(ToPending(returned));
+            await GrainFactory.GetGrain<IQueueGrain>(job.QueueKey).Enqueue(returned.ToPending());
             return true;
         }
 
@@ -294,5 +292,14 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<Lifecy
         _loaded = true;
     }
 
-    private static PendingJob ToPending(JobRecord job) => new(job.Id, job.Priority, job.SubmitTime, job.MemoryMb, job.Account);
+    /// <summary>The job pending again, as it was before a testbox took it (the requested testbox, no lease).</summary>
+    private static JobRecord BackToQueue(JobRecord job) => job with
+    {
+        Stage = JobStages.Submit,
+        Testbox = JsonNode.Parse(job.Document)?["testbox"]?.GetValue<string>(),
+        LeaseId = null,
+        BootTime = null,
+        Deadline = null,
+        Version = job.Version + 1,
+    };
 }

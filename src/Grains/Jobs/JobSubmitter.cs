@@ -22,7 +22,7 @@ public sealed class JobSubmitter(JobStore store, QueueKeyIndex queueKeys, IGrain
         try
         {
             await queueKeys.EnsureRegisteredAsync(job.QueueKey);
-            await grains.GetGrain<IQueueGrain>(job.QueueKey).Enqueue(new PendingJob(job.Id, job.Priority, job.SubmitTime, job.MemoryMb, job.Account));
+            await grains.GetGrain<IQueueGrain>(job.QueueKey).Enqueue(job.ToPending());
         }
         catch (Exception error)
         {

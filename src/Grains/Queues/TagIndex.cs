@@ -1,3 +1,5 @@
+using CompassCi.Grains.Scheduling;
+
 namespace CompassCi.Grains.Queues;
 
 /// <summary>
@@ -7,9 +9,6 @@ namespace CompassCi.Grains.Queues;
 /// </summary>
 public sealed class TagIndex
 {
-    /// <summary>The key of jobs that require nothing: every testbox satisfies it.</summary>
-    public const string MatchAll = "*";
-
     private readonly Dictionary<string, List<string>> _keysByTag = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _tagCounts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
@@ -26,7 +25,7 @@ public sealed class TagIndex
             return false;
         }
 
-        if (key == MatchAll)
+        if (key == TagSet.MatchAll)
         {
             return true;
         }
@@ -62,9 +61,9 @@ public sealed class TagIndex
         }
 
         var result = hits.Where(h => _tagCounts[h.Key] == h.Value).Select(h => h.Key).ToList();
-        if (_keys.Contains(MatchAll))
+        if (_keys.Contains(TagSet.MatchAll))
         {
-            result.Add(MatchAll);
+            result.Add(TagSet.MatchAll);
         }
 
         return result;
