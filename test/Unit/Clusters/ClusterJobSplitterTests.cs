@@ -1,0 +1,300 @@
+using System.Text.Json.Nodes;
+using CompassCi.Grains.Clusters;
+
+namespace CompassCi.Tests.Unit.Clusters;
+
+public class ClusterJobSplitterTests
+{
+    private static JsonObject Job(string json) => JsonNode.Parse(json)!.AsObject();
+
+    private static IReadOnlyList<JsonObject> Split(JsonObject job, ClusterSpec spec, string cluster)
+    {
+        var result = ClusterJobSplitter.Split(job, spec, cluster);
+        Assert.Empty(result.Errors);
+        Assert.NotEmpty(result.Jobs);
+        return result.Jobs;
+    }
+
+    private static string SingleErrorField(JsonObject job, ClusterSpec spec, string cluster = "cs-test")
+    {
+        var result = ClusterJobSplitter.Split(job, spec, cluster);
+        Assert.Empty(result.Jobs);
+        var field = Assert.Single(result.Errors.Keys);
+        Assert.NotEmpty(Assert.Single(result.Errors[field]));
+        return field;
+    }
+
+    private static string? Text(JsonObject job, string key) => job[key]?.GetValue<string>();
+
+    private static bool HasRoleSection(JsonObject job) => job.Any(p => p.Key.StartsWith("if role", StringComparison.Ordinal));
+
+    [Fact]
+    public void IperfOnTheVmSpecGivesTheServerIperfServerAndTheClientIperf()
+    {
+        var job = ClusterTestData.JobFile("iperf.yaml");
+        var jobs = Split(job, ClusterTestData.Spec("cs-vm-2p16g"), "cs-vm-2p16g");
+
+        Assert.Equal(2, jobs.Count);
+        var (server, client) = (jobs[0], jobs[1]);
+
+        Assert.True(server.ContainsKey("iperf-server"));
+        Assert.Null(server["iperf-server"]);
+        Assert.False(server.ContainsKey("iperf"));
+        Assert.Equal("""{"protocol":["tcp","udp"]}""", client["iperf"]!.ToJsonString());
+        Assert.False(client.ContainsKey("iperf-server"));
+
+        foreach (var (node, nodeJob) in new[] { ("vm-2p16g-multi-node--1", server), ("vm-2p16g-multi-node--2", client) })
+        {
+            Assert.False(HasRoleSection(nodeJob));
+            Assert.Equal("vm-2p16g-multi-node", Text(nodeJob, "testbox"));
+            Assert.Equal("vm-2p16g-multi-node", Text(nodeJob, "tbox_group"));
+            Assert.Equal("vm-2p16g-multi-node", Text(nodeJob, "queue"));
+            Assert.Equal(2, nodeJob["nr_nic"]!.GetValue<int>());
+            Assert.Equal("cs-vm-2p16g", Text(nodeJob, "cluster"));
+            Assert.Equal(node, Text(nodeJob, "cluster_node"));
+            Assert.Equal("iperf", Text(nodeJob, "suite"));
+            Assert.Equal("300s", Text(nodeJob, "runtime"));
+            Assert.False(nodeJob.ContainsKey("direct_macs"));
+            Assert.False(nodeJob.ContainsKey("direct_ips"));
+            Assert.False(nodeJob.ContainsKey("id"));
+        }
+
+        Assert.Equal("server", Text(server, "node_roles"));
+        Assert.Equal("client", Text(client, "node_roles"));
+    }
+
+    [Fact]
+    public void LiftedProgramsTakeThePlaceOfTheirSection()
+    {
+        var jobs = Split(ClusterTestData.JobFile("iperf.yaml"), ClusterTestData.Spec("cs-vm-2p32g"), "cs-vm-2p32g");
+
+        // lkp runs programs in document order, so the lifted ones must stand where their section stood.
+        Assert.Equal(["suite", "category", "runtime", "cluster", "iperf-server", "my_account"], jobs[0].Select(p => p.Key).Take(6));
+        Assert.Equal(["suite", "category", "runtime", "cluster", "iperf", "my_account"], jobs[1].Select(p => p.Key).Take(6));
+    }
+
+    [Fact]
+    public void TheSubmittedJobIsLeftAlone()
+    {
+        var job = ClusterTestData.JobFile("iperf.yaml");
+        var before = job.ToJsonString();
+
+        var jobs = Split(job, ClusterTestData.Spec("cs-vm-2p16g"), "cs-vm-2p16g");
+        jobs[1]["iperf"]!["protocol"]!.AsArray().Add("sctp");
+
+        Assert.Equal(before, job.ToJsonString());
+    }
+
+    [Fact]
+    public void NetperfKeepsItsSettingsAndGetsOneProgramPerRole()
+    {
+        var job = ClusterTestData.JobFile("netperf-runtime.yaml");
+        var jobs = Split(job, ClusterTestData.Spec("cs-vm-2p16g"), "cs-s1-a1006-c1");
+
+        Assert.Equal(2, jobs.Count);
+        Assert.True(jobs[0].ContainsKey("netserver"));
+        Assert.False(jobs[0].ContainsKey("netperf"));
+        Assert.Equal("""{"test":["TCP_RR","UDP_RR","TCP_CRR"],"runtime":[10]}""", jobs[1]["netperf"]!.ToJsonString());
+        Assert.All(jobs, j =>
+        {
+            Assert.False(HasRoleSection(j));
+            Assert.Equal("1800", j["runtime"]!.ToJsonString());
+            Assert.Equal("1", j["set_nic_irq_affinity"]!.ToJsonString());
+            Assert.Equal("cs-s1-a1006-c1", Text(j, "cluster"));
+        });
+    }
+
+    [Fact]
+    public void CsLocalhostIsOneJobWithBothRolesOnTheTestboxItWasSubmittedFor()
+    {
+        var job = ClusterTestData.JobFile("iperf.yaml");
+        job["testbox"] = "vm-2p8g--7";
+
+        var local = Assert.Single(Split(job, ClusterTestData.Spec("cs-localhost"), ClusterJobSplitter.LocalClusterName));
+
+        Assert.False(HasRoleSection(local));
+        Assert.True(local.ContainsKey("iperf-server"));
+        Assert.True(local.ContainsKey("iperf"));
+        Assert.Equal(["iperf-server", "iperf"], local.Select(p => p.Key).Where(k => k.StartsWith("iperf", StringComparison.Ordinal)));
+        Assert.Equal("server client", Text(local, "node_roles"));
+        Assert.Equal("cs-localhost", Text(local, "cluster"));
+        Assert.Equal("vm-2p8g--7", Text(local, "testbox"));
+        Assert.False(local.ContainsKey("queue"));
+        Assert.False(local.ContainsKey("nr_nic"));
+        Assert.False(local.ContainsKey("cluster_node"));
+    }
+
+    [Fact]
+    public void SixNodesOnlyThoseWithAJobRoleGetJobsInSpecOrder()
+    {
+        var spec = ClusterTestData.ValidSpecJson("""
+            {"nodes": {
+              "vm-4p8g--1": {"roles": ["server"]},
+              "vm-2p4g--1": {"roles": ["client"]},
+              "vm-2p4g--2": {"roles": ["client"]},
+              "monitor-host": {"roles": ["monitor"]},
+              "vm-2p4g--3": {"roles": ["client", "monitor"]},
+              "dc-8g.lab": {"roles": ["server", "client"]}
+            }}
+            """);
+        var job = Job("""{"suite": "iperf", "my_account": "a", "if role server": {"iperf-server": null}, "if role client": {"iperf": {"protocol": "tcp"}}, "if role monitor": {"sar": null}}""");
+
+        var jobs = Split(job, spec, "cs-6");
+
+        Assert.Equal(["vm-4p8g--1", "vm-2p4g--1", "vm-2p4g--2", "vm-2p4g--3", "dc-8g.lab"], jobs.Select(j => Text(j, "cluster_node")));
+        Assert.Equal(["vm-4p8g", "vm-2p4g", "vm-2p4g", "vm-2p4g", "dc-8g.lab"], jobs.Select(j => Text(j, "testbox")));
+        Assert.Equal(["vm-4p8g", "vm-2p4g", "vm-2p4g", "vm-2p4g", "dc-8g"], jobs.Select(j => Text(j, "tbox_group")));
+        Assert.Equal(["server", "client", "client", "client monitor", "server client"], jobs.Select(j => Text(j, "node_roles")));
+
+        // A node gets the sections of all its roles, also of roles the job did not ask for.
+        Assert.Equal(["iperf", "sar"], jobs[3].Select(p => p.Key).Where(k => k is "iperf" or "iperf-server" or "sar"));
+        Assert.Equal(["iperf-server", "iperf"], jobs[4].Select(p => p.Key).Where(k => k is "iperf" or "iperf-server" or "sar"));
+    }
+
+    [Fact]
+    public void NodeRolesChoosesTheNodes()
+    {
+        var spec = ClusterTestData.Spec("cs-vm-2p16g");
+
+        var clientsOnly = Split(Job("""{"suite": "s", "node_roles": "client"}"""), spec, "cs-vm-2p16g");
+        var plusJoined = Split(Job("""{"suite": "s", "node_roles": "server+client"}"""), spec, "cs-vm-2p16g");
+        var asList = Split(Job("""{"suite": "s", "node_roles": ["server"]}"""), spec, "cs-vm-2p16g");
+
+        Assert.Equal(["vm-2p16g-multi-node--2"], clientsOnly.Select(j => Text(j, "cluster_node")));
+        Assert.Equal(2, plusJoined.Count);
+        Assert.Equal(["vm-2p16g-multi-node--1"], asList.Select(j => Text(j, "cluster_node")));
+    }
+
+    [Fact]
+    public void CephLikeSpecGivesEachMacADirectIpCountingUpFromIp0()
+    {
+        var spec = ClusterTestData.ValidSpec(ClusterTestData.ParseYaml("""
+            switch: Switch-P12
+            ip0: 10
+            nodes:
+              taishan200-2280-2s48p-256g--a99:
+                roles: [ cephnode1 ]
+                macs: [ "44:67:47:d7:6d:14" ]
+              taishan200-2280-2s48p-256g--a32:
+                roles: [ cephnode2 ]
+                macs: [ "44:67:47:c9:db:38", "44:67:47:c9:db:39" ]
+              taishan200-2280-2s48p-256g--a50:
+                roles: [ spare ]
+                macs: [ "44:67:47:00:00:01" ]
+              taishan200-2280-2s64p-256g--a117:
+                roles: [ cephclient1 ]
+              taishan200-2280-2s64p-256g--a118:
+                roles: [ cephclient2 ]
+                macs: [ "44:67:47:e9:78:cf" ]
+            """));
+        var job = Job("""{"suite": "ceph", "my_account": "a", "node_roles": "cephnode1 cephnode2 cephclient1 cephclient2"}""");
+
+        var jobs = Split(job, spec, "ceph-cluster");
+
+        Assert.Equal(4, jobs.Count);
+        Assert.Equal("44:67:47:d7:6d:14", Text(jobs[0], "direct_macs"));
+        Assert.Equal("192.168.222.10", Text(jobs[0], "direct_ips"));
+        Assert.Equal("44:67:47:c9:db:38 44:67:47:c9:db:39", Text(jobs[1], "direct_macs"));
+        Assert.Equal("192.168.222.11 192.168.222.12", Text(jobs[1], "direct_ips"));
+        Assert.False(jobs[2].ContainsKey("direct_ips"));
+
+        // The spare node gets no job, so it takes no address (as in compass-ci).
+        Assert.Equal("192.168.222.13", Text(jobs[3], "direct_ips"));
+
+        // --a99 names one machine, not a slot: its job is pinned to it, in its group.
+        Assert.Equal("taishan200-2280-2s48p-256g--a99", Text(jobs[0], "testbox"));
+        Assert.Equal("taishan200-2280-2s48p-256g--a99", Text(jobs[0], "queue"));
+        Assert.Equal("taishan200-2280-2s48p-256g", Text(jobs[0], "tbox_group"));
+    }
+
+    [Fact]
+    public void DirectIpsMayEndAt254()
+    {
+        var spec = ClusterTestData.ValidSpecJson("""{"ip0": 253, "nodes": {"a--1": {"roles": ["server"], "macs": ["m1"]}, "b--1": {"roles": ["client"], "macs": ["m2"]}}}""");
+
+        var jobs = Split(Job("""{"suite": "s"}"""), spec, "c");
+
+        Assert.Equal(["192.168.222.253", "192.168.222.254"], jobs.Select(j => Text(j, "direct_ips")));
+    }
+
+    [Fact]
+    public void DirectIpsPast254AreAnErrorOnTheNodesMacs()
+    {
+        var spec = ClusterTestData.ValidSpecJson("""{"ip0": 253, "nodes": {"a--1": {"roles": ["server"], "macs": ["m1"]}, "b--1": {"roles": ["client"], "macs": ["m2", "m3"]}}}""");
+
+        Assert.Equal("nodes.b--1.macs", SingleErrorField(Job("""{"suite": "s"}"""), spec));
+    }
+
+    [Fact]
+    public void NoNodeWithAJobRoleIsAnErrorOnNodeRoles()
+    {
+        Assert.Equal("node_roles", SingleErrorField(Job("""{"suite": "s", "node_roles": "monitor"}"""), ClusterTestData.Spec("cs-vm-2p16g")));
+    }
+
+    [Theory]
+    [InlineData("""{"node_roles": ""}""", "node_roles")]
+    [InlineData("""{"node_roles": 5}""", "node_roles")]
+    [InlineData("""{"node_roles": [1]}""", "node_roles")]
+    [InlineData("""{"if role server": "iperf-server"}""", "if role server")]
+    [InlineData("""{"if role client": ["iperf"]}""", "if role client")]
+    public void BadJobFieldsAreNamed(string json, string field)
+    {
+        Assert.Equal(field, SingleErrorField(Job(json), ClusterTestData.Spec("cs-vm-2p16g")));
+    }
+
+    [Fact]
+    public void AnEmptySectionAddsNothing()
+    {
+        var jobs = Split(Job("""{"suite": "s", "if role server": null, "if role client": {}}"""), ClusterTestData.Spec("cs-vm-2p16g"), "c");
+
+        Assert.All(jobs, j => Assert.False(HasRoleSection(j)));
+        Assert.Equal(jobs[0].Select(p => p.Key), jobs[1].Select(p => p.Key));
+    }
+
+    [Fact]
+    public void ASectionOverridesTheSameTopLevelKeyInPlace()
+    {
+        var job = Job("""{"suite": "s", "netperf": {"runtime": 10}, "if role client": {"netperf": {"runtime": 60}}, "if role server": {"netserver": null}}""");
+
+        var jobs = Split(job, ClusterTestData.Spec("cs-vm-2p16g"), "c");
+
+        Assert.Equal("""{"runtime":10}""", jobs[0]["netperf"]!.ToJsonString());
+        Assert.Equal("""{"runtime":60}""", jobs[1]["netperf"]!.ToJsonString());
+        Assert.Equal(["suite", "netperf"], jobs[1].Select(p => p.Key).Take(2));
+    }
+
+    [Fact]
+    public void ASectionAfterWhichTheKeyReappearsStillWins()
+    {
+        var job = Job("""{"suite": "s", "if role client": {"netperf": {"runtime": 60}}, "netperf": {"runtime": 10}}""");
+
+        var client = Split(job, ClusterTestData.Spec("cs-vm-2p16g"), "c")[1];
+
+        Assert.Equal("""{"runtime":60}""", client["netperf"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("vm-2p16g-multi-node--1", "vm-2p16g-multi-node")]
+    [InlineData("vm-2p16g-multi-node--12", "vm-2p16g-multi-node")]
+    [InlineData("localhost", "localhost")]
+    [InlineData("taishan200-2280-2s48p-256g--a99", "taishan200-2280-2s48p-256g--a99")]
+    [InlineData("host--", "host--")]
+    [InlineData("--1", "--1")]
+    [InlineData("a--b--2", "a--b")]
+    public void TestboxOfDropsOnlyANumericSlotSuffix(string node, string testbox)
+    {
+        Assert.Equal(testbox, ClusterJobSplitter.TestboxOf(node));
+    }
+
+    [Theory]
+    [InlineData("if role server", "server")]
+    [InlineData("if role  client ", "client")]
+    [InlineData("if role server client", "server")]
+    [InlineData("if role ", "")]
+    [InlineData("if roles server", null)]
+    [InlineData("iperf", null)]
+    public void SectionRoleIsTheFirstWordAfterIfRole(string key, string? role)
+    {
+        Assert.Equal(role, ClusterJobSplitter.SectionRole(key));
+    }
+}
