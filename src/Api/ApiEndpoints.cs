@@ -1,6 +1,7 @@
 using CompassCi.Api.Health;
 using CompassCi.Api.Jobs;
 using CompassCi.Api.Queues;
+using CompassCi.Api.Stats;
 using CompassCi.Api.Testboxes;
 
 namespace CompassCi.Api;
@@ -14,7 +15,9 @@ public static class ApiEndpoints
         app.MapJobEndpoints();
         app.MapJobLifecycleEndpoints();
         app.MapTestboxEndpoints();
+        app.MapHeartbeatEndpoints();
         app.MapQueueEndpoints();
+        app.MapCrashStatsEndpoints();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CompassCi.Api.Http;
 using CompassCi.Grains.Jobs;
+using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Scheduling;
 using CompassCi.Grains.Storage;
 using Microsoft.Extensions.Options;
@@ -49,9 +50,16 @@ public static class JobEndpoints
         }
 
         var requirements = JobRequirementsReader.Read(document);
-        if (requirements.Requirements is not { } needs)
+        var (_, maxAttemptsError) = MaxAttempts.Read(document);
+        if (requirements.Requirements is not { } needs || maxAttemptsError is not null)
         {
-            return Problems.Invalid(requirements.Errors);
+            var errors = new Dictionary<string, string[]>(requirements.Errors);
+            if (maxAttemptsError is not null)
+            {
+                errors[MaxAttempts.Field] = [maxAttemptsError];
+            }
+
+            return Problems.Invalid(errors);
         }
 
         if (needs.TboxGroup is not null)

@@ -36,6 +36,9 @@ public static class JobJson
         json["deadline"] = job.Deadline is { } deadline ? Time(deadline) : null;
         json["crash"] = job.Crash is { } crash ? JsonNode.Parse(crash) : null;
         json["abort"] = job.CancelRequested;
+        json["attempt"] = job.Attempt;
+        json["rescheduled_from"] = job.RescheduledFrom?.ToString(CultureInfo.InvariantCulture);
+        json["rescheduled_as"] = job.RescheduledAs?.ToString(CultureInfo.InvariantCulture);
         return json;
     }
 

@@ -104,7 +104,7 @@ public static class JobLifecycleEndpoints
         // lkp-tests words ("finished", "OOM") map onto healths, as compass-ci does.
         var normalised = JobHealth.IsKnown(health!) ? health! : JobHealth.FromJobState(health!)!;
         var report = crash.Report ?? (normalised == JobHealth.Crash ? CrashReport.Unknown : null);
-        var crashJson = report is null ? null : CrashJson(report);
+        var crashJson = report?.ToJson().ToJsonString();
         return await UpdateAsync(id, grains, job => job.Finish(normalised, crashJson, testbox));
     }
 
@@ -171,14 +171,6 @@ public static class JobLifecycleEndpoints
         { Job: { } job } => Results.Json(JobJson.Render(job)),
         _ => Problems.Field("job_stage", outcome.Conflict ?? "the change is not allowed now", StatusCodes.Status409Conflict),
     };
-
-    private static string CrashJson(CrashReport report) => new JsonObject
-    {
-        ["notify"] = report.Notify,
-        ["cause"] = report.Cause,
-        ["fatal"] = report.Fatal,
-        ["keyvals"] = new JsonObject(report.Keyvals.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)JsonValue.Create(k.Value)))),
-    }.ToJsonString();
 
     private static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {

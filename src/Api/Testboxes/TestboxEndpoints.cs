@@ -11,8 +11,6 @@ namespace CompassCi.Api.Testboxes;
 /// <summary>Testboxes asking for work: <c>/api/v1/testboxes/{testbox}/consume</c>.</summary>
 public static class TestboxEndpoints
 {
-    private const int MaxTestboxLength = 255;
-
     public static IEndpointRouteBuilder MapTestboxEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/testboxes/{testbox}/consume", ConsumeAsync)
@@ -26,9 +24,9 @@ public static class TestboxEndpoints
 
     private static async Task<IResult> ConsumeAsync(string testbox, HttpContext context, JobDispatcher dispatcher, IGrainFactory grains, IOptions<ApiOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
     {
-        if (testbox.Length > MaxTestboxLength || testbox.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        if (TestboxName.Problem(testbox) is { } badName)
         {
-            return Problems.Field("testbox", $"must be at most {MaxTestboxLength} characters with no spaces or control characters");
+            return badName;
         }
 
         var aborted = context.RequestAborted;

@@ -47,6 +47,12 @@ public interface IJobGrain : IGrainWithStringKey
     Task<bool> Expire();
 
     /// <summary>
+    /// Acts on a silent testbox: when the testbox holding this confirmed job has missed its heartbeats (checked
+    /// again here), the job crashes with cause <c>testbox</c> and the reschedule policy applies. False otherwise.
+    /// </summary>
+    Task<bool> HeartbeatLost();
+
+    /// <summary>
     /// Extends the deadline of an active job by <paramref name="seconds"/> (from the later of the current
     /// deadline and now). When <paramref name="testbox"/> is given it must be the holder.
     /// </summary>

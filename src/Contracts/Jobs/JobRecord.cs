@@ -77,4 +77,13 @@ public sealed record JobRecord
 
     /// <summary>The job was cancelled while a testbox held it: the testbox must abort.</summary>
     [Id(23)] public bool CancelRequested { get; init; }
+
+    /// <summary>Which attempt at the work this job is: 1 for a submitted job, n + 1 for the reschedule of attempt n.</summary>
+    [Id(24)] public int Attempt { get; init; } = 1;
+
+    /// <summary>The crashed attempt this job replaces, if it is a reschedule.</summary>
+    [Id(25)] public long? RescheduledFrom { get; init; }
+
+    /// <summary>The attempt that replaced this job after it crashed, if it was rescheduled.</summary>
+    [Id(26)] public long? RescheduledAs { get; init; }
 }

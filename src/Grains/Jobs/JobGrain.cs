@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Storage;
+using CompassCi.Grains.Testboxes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,15 @@ namespace CompassCi.Grains.Jobs;
 /// write on the row's version, so a stale or duplicate activation can never overwrite a newer truth.
 /// </summary>
 [CollectionAgeLimit(Minutes = 5)]
-public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<LifecycleOptions> lifecycle, ILogger<JobGrain> logger)
+public sealed class JobGrain(
+    JobStore store,
+    TestboxStore testboxes,
+    JobSubmitter submitter,
+    JobIdGenerator ids,
+    ReschedulePolicy reschedule,
+    TimeProvider clock,
+    IOptions<LifecycleOptions> lifecycle,
+    ILogger<JobGrain> logger)
     : Grain, IJobGrain
 {
     private JobRecord? _job;
@@ -90,7 +99,8 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<Lifecy
         }
 
         _job = released;
-        await GrainFactory.GetGrain<IQueueGrain>(released.QueueKey).Enqueue(released.ToPending());
+        // Through the submitter, which also makes the queue known to every silo: after a restart it may not be.
+        await submitter.EnqueueAsync(released);
         return true;
     }
 
@@ -150,15 +160,8 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<Lifecy
             return new JobUpdateOutcome(null, check.Reason);
         }
 
-        var millis = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var finished = job with { Stage = JobStages.Finish, Health = health, FinishTime = millis, Deadline = null, Crash = crash, Version = job.Version + 1 };
-        var detail = new JsonObject { ["health"] = health, ["from"] = job.Stage };
-        if (crash is not null)
-        {
-            detail["crash"] = JsonNode.Parse(crash);
-        }
-
-        return await WriteAsync(finished, new JobEvent(millis, "finished", detail));
+        var report = crash is null ? null : CrashReportReader.Read(JsonNode.Parse(crash)).Report ?? CrashReport.Unknown;
+        return await EndAsync(job, health, report, "finished", new JsonObject());
     }
 
     public async Task<JobUpdateOutcome> Cancel()
@@ -222,13 +225,37 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<Lifecy
             }
 
             logger.LogInformation("Job {JobId} returned to {QueueKey}: testbox {Testbox} did not confirm within its lease", job.Id, job.QueueKey, job.Testbox);
-            await GrainFactory.GetGrain<IQueueGrain>(job.QueueKey).Enqueue(returned.ToPending());
+            await submitter.EnqueueAsync(returned);
             return true;
         }
 
-        var timedOut = job with { Stage = JobStages.Finish, Health = JobHealth.Timeout, FinishTime = now, Deadline = null, Version = job.Version + 1 };
-        var closed = await WriteAsync(timedOut, new JobEvent(now, "timeout", new JsonObject { ["stage"] = job.Stage, ["deadline"] = deadline }));
+        var closed = await EndAsync(job, JobHealth.Timeout, CrashReport.DeadlineExceeded(job.Stage, deadline), "timeout", new JsonObject { ["deadline"] = deadline });
         return closed.Job is not null;
+    }
+
+    public async Task<bool> HeartbeatLost()
+    {
+        await EnsureLoadedAsync();
+        if (_job is not { Testbox: { } testbox, BootTime: { } bootTime } job || !StageTransitions.IsActive(job.Stage) || job.Stage == JobStages.Boot)
+        {
+            return false;
+        }
+
+        // Checked again here, not trusted from the sweep: a heartbeat may have arrived since.
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (await testboxes.GetHeartbeatAsync(testbox) is not { } beat || beat.Deadline >= now || beat.Deadline <= bootTime)
+        {
+            return false;
+        }
+
+        var crash = CrashReport.HeartbeatLost(testbox, (now - beat.LastHeartbeat) / 1000);
+        var ended = await EndAsync(job, JobHealth.Crash, crash, "heartbeat_lost", new JsonObject { ["last_heartbeat"] = beat.LastHeartbeat });
+        if (ended.Job is not null)
+        {
+            logger.LogWarning("Job {JobId} crashed: testbox {Testbox} has not heartbeat for {Seconds} s", job.Id, testbox, (now - beat.LastHeartbeat) / 1000);
+        }
+
+        return ended.Job is not null;
     }
 
     public async Task<JobUpdateOutcome> Renew(int seconds, string? testbox)
@@ -251,6 +278,44 @@ public sealed class JobGrain(JobStore store, TimeProvider clock, IOptions<Lifecy
         return await WriteAsync(
             job with { Deadline = deadline, Version = job.Version + 1 },
             new JobEvent(now.ToUnixTimeMilliseconds(), "renewed", new JsonObject { ["seconds"] = seconds, ["deadline"] = deadline }));
+    }
+
+    /// <summary>
+    /// Ends the job with <paramref name="health"/>. A crash is classified and the reschedule policy applied in the
+    /// same transaction that ends it: the next attempt exists exactly when the crash record says so.
+    /// </summary>
+    private async Task<JobUpdateOutcome> EndAsync(JobRecord job, string health, CrashReport? crash, string eventName, JsonObject detail)
+    {
+        var millis = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var finished = job with { Stage = JobStages.Finish, Health = health, FinishTime = millis, Deadline = null, Crash = crash?.ToJson().ToJsonString(), Version = job.Version + 1 };
+        detail["health"] = health;
+        detail["from"] = job.Stage;
+        if (crash is null)
+        {
+            return await WriteAsync(finished, new JobEvent(millis, eventName, detail));
+        }
+
+        detail["crash"] = crash.ToJson();
+        var decision = reschedule.Decide(crash, job.Attempt, MaxAttempts.Of(job.Document, reschedule.MaxAttempts));
+        detail["reschedule"] = decision.Reason;
+        if (!decision.Reschedule)
+        {
+            return await WriteAsync(finished, new JobEvent(millis, eventName, detail));
+        }
+
+        var successor = JobSuccessor.Of(job, ids.Next(), millis);
+        finished = finished with { RescheduledAs = successor.Id };
+        var rescheduled = new JobEvent(millis, "rescheduled", new JsonObject { ["as"] = successor.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["attempt"] = successor.Attempt });
+        if (!await store.FinishAndRescheduleAsync(finished, job.Version, new JobEvent(millis, eventName, detail), rescheduled, successor))
+        {
+            await ReloadAsync();
+            return new JobUpdateOutcome(null, $"job changed meanwhile; it is now in stage '{_job?.Stage}'");
+        }
+
+        _job = finished;
+        logger.LogInformation("Job {JobId} crashed (cause {Cause}); attempt {Attempt} is job {Successor}", job.Id, crash.Cause, successor.Attempt, successor.Id);
+        await submitter.EnqueueAsync(successor);
+        return new JobUpdateOutcome(finished, null);
     }
 
     private JobUpdateOutcome? Refuse(string? testbox)

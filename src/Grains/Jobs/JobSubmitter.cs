@@ -19,6 +19,13 @@ public sealed class JobSubmitter(JobStore store, QueueKeyIndex queueKeys, IGrain
             return false;
         }
 
+        await EnqueueAsync(job);
+        return true;
+    }
+
+    /// <summary>Puts a stored pending job in its queue. Never throws: the queue's reconcile finds a job this misses.</summary>
+    public async Task EnqueueAsync(JobRecord job)
+    {
         try
         {
             await queueKeys.EnsureRegisteredAsync(job.QueueKey);
@@ -30,7 +37,5 @@ public sealed class JobSubmitter(JobStore store, QueueKeyIndex queueKeys, IGrain
             // the table (see QueueGrain's reconcile).
             logger.LogWarning(error, "Job {JobId} stored but not yet enqueued in {QueueKey}", job.Id, job.QueueKey);
         }
-
-        return true;
     }
 }

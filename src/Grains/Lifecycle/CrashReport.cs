@@ -37,6 +37,30 @@ public sealed record CrashReport(string Notify, string Cause, bool Fatal, IReadO
         });
     }
 
+    /// <summary>
+    /// The scheduler's classification when a confirmed job overruns its stage deadline. The testbox is known to be
+    /// alive by then (a silent one is caught by heartbeats first), so the job itself is the likeliest cause and
+    /// another attempt would likely overrun the same way.
+    /// </summary>
+    /// <param name="stage">The stage that overran.</param>
+    /// <param name="deadline">The deadline it passed, unix milliseconds.</param>
+    public static CrashReport DeadlineExceeded(string stage, long deadline) =>
+        new(CrashNotify.Task, CrashCause.Task, false, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ReasonKey] = "deadline_exceeded",
+            ["stage"] = stage,
+            ["deadline"] = DateTimeOffset.FromUnixTimeMilliseconds(deadline).ToString("O", CultureInfo.InvariantCulture),
+        });
+
+    /// <summary>The report as stored in the job's <c>crash</c> column and shown to clients.</summary>
+    public System.Text.Json.Nodes.JsonObject ToJson() => new()
+    {
+        ["notify"] = Notify,
+        ["cause"] = Cause,
+        ["fatal"] = Fatal,
+        ["keyvals"] = new System.Text.Json.Nodes.JsonObject(Keyvals.Select(k => KeyValuePair.Create(k.Key, (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonValue.Create(k.Value)))),
+    };
+
     /// <summary>Equal when every field is, keyvals compared by content rather than by reference.</summary>
     public bool Equals(CrashReport? other) =>
         other is not null

@@ -1,4 +1,5 @@
 using CompassCi.Grains.Storage;
+using CompassCi.Grains.Testboxes;
 using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,11 +7,11 @@ using Microsoft.Extensions.Options;
 namespace CompassCi.Grains.Lifecycle;
 
 /// <summary>
-/// Looks for overdue jobs every sweep interval and asks each one's JobGrain to act. The deadline lives in the
+/// Looks for overdue jobs and for jobs held by silent testboxes every sweep interval, and asks each one's JobGrain to act. The deadline lives in the
 /// table, so a sweeper that moves to another silo after a crash finds exactly what the old one would have.
 /// A reminder re-activates it within a minute even if no silo pings it.
 /// </summary>
-public sealed class DeadlineSweeperGrain(JobStore store, TimeProvider clock, IOptions<LifecycleOptions> options, ILogger<DeadlineSweeperGrain> logger)
+public sealed class DeadlineSweeperGrain(JobStore store, TestboxStore testboxes, TimeProvider clock, IOptions<LifecycleOptions> options, ILogger<DeadlineSweeperGrain> logger)
     : Grain, IDeadlineSweeperGrain, IRemindable
 {
     private const int BatchSize = 500;
@@ -28,18 +29,24 @@ public sealed class DeadlineSweeperGrain(JobStore store, TimeProvider clock, IOp
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
+        await ActAsync("overdue", () => store.ListOverdueAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize), job => job.Expire());
+        await ActAsync("held by a silent testbox", () => testboxes.ListJobsOfSilentTestboxesAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize), job => job.HeartbeatLost());
+    }
+
+    private async Task ActAsync(string what, Func<Task<List<long>>> find, Func<IJobGrain, Task<bool>> act)
+    {
         try
         {
-            var overdue = await store.ListOverdueAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize);
-            var acted = await Task.WhenAll(overdue.Select(id => GrainFactory.GetGrain<IJobGrain>(id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Expire()));
+            var found = await find();
+            var acted = await Task.WhenAll(found.Select(id => act(GrainFactory.GetGrain<IJobGrain>(id.ToString(System.Globalization.CultureInfo.InvariantCulture)))));
             if (acted.Any(a => a))
             {
-                logger.LogInformation("Deadline sweep acted on {Count} of {Overdue} overdue jobs", acted.Count(a => a), overdue.Count);
+                logger.LogInformation("Sweep acted on {Count} of {Found} jobs {What}", acted.Count(a => a), found.Count, what);
             }
         }
         catch (Exception error)
         {
-            logger.LogWarning(error, "Deadline sweep failed; trying again next interval");
+            logger.LogWarning(error, "Sweep for jobs {What} failed; trying again next interval", what);
         }
     }
 }

@@ -8,7 +8,7 @@ internal static class JobRows
     public const string Columns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, " +
         "priority, memory_mb, lease_id, boot_time, version, jj, running_time, post_run_time, manual_check_time, " +
-        "renew_time, finish_time, deadline, crash, cancel_requested";
+        "renew_time, finish_time, deadline, crash, cancel_requested, attempt, rescheduled_from, rescheduled_as";
 
     public static JobRecord Read(MySqlDataReader r) => new()
     {
@@ -36,5 +36,8 @@ internal static class JobRows
         Deadline = r.IsDBNull(21) ? null : r.GetInt64(21),
         Crash = r.IsDBNull(22) ? null : r.GetString(22),
         CancelRequested = r.GetBoolean(23),
+        Attempt = r.GetInt32(24),
+        RescheduledFrom = r.IsDBNull(25) ? null : (long)r.GetUInt64(25),
+        RescheduledAs = r.IsDBNull(26) ? null : (long)r.GetUInt64(26),
     };
 }

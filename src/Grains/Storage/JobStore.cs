@@ -27,17 +27,7 @@ public sealed class JobStore : IAsyncDisposable
     /// <summary>Stores a new job. False when a different job already has this id.</summary>
     public async Task<bool> InsertAsync(JobRecord job)
     {
-        var inserted = await _committer.WriteAsync(
-            "INSERT INTO jobs (id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, " +
-            "job_health, priority, memory_mb, lease_id, boot_time, version, jj, events) VALUES (@id, @submit_time, @account, " +
-            "@suite, @tbox_group, @testbox, @arch, @queue_key, @stage, @health, @priority, @memory_mb, @lease_id, " +
-            "@boot_time, @version, @jj, JSON_ARRAY(JSON_EXTRACT(@event, '$')))",
-            P("@id", (ulong)job.Id), P("@submit_time", job.SubmitTime), P("@account", job.Account), P("@suite", job.Suite),
-            P("@tbox_group", job.TboxGroup), P("@testbox", job.Testbox), P("@arch", job.Arch), P("@queue_key", job.QueueKey),
-            P("@stage", job.Stage), P("@health", job.Health), P("@priority", job.Priority), P("@memory_mb", job.MemoryMb),
-            P("@lease_id", job.LeaseId), P("@boot_time", job.BootTime), P("@version", job.Version), P("@jj", job.Document),
-            P("@event", new JobEvent(job.SubmitTime, "submitted").ToJson()));
-        if (inserted == 1)
+        if (await _committer.WriteAsync(InsertSql, InsertParameters(job)) == 1)
         {
             return true;
         }
@@ -45,6 +35,44 @@ public sealed class JobStore : IAsyncDisposable
         // A commit whose acknowledgement was lost is retried and then meets its own row: that is success.
         var existing = await GetAsync(job.Id);
         return existing is not null && existing.SubmitTime == job.SubmitTime && existing.Document == job.Document;
+    }
+
+    /// <summary>
+    /// Ends a crashed job and stores the attempt that replaces it, in one transaction: either both happen or
+    /// neither, so a crash is never rescheduled twice and a reschedule is never lost. False, with nothing
+    /// written, when the job's row no longer has <paramref name="expectedVersion"/>.
+    /// </summary>
+    public async Task<bool> FinishAndRescheduleAsync(JobRecord finished, int expectedVersion, JobEvent finish, JobEvent rescheduled, JobRecord successor)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var update = new MySqlCommand("UPDATE jobs SET " + MutableColumns + " WHERE id = @id AND version = @expected", connection, transaction))
+        {
+            update.Parameters.AddRange(MutableParameters(finished, finish));
+            update.Parameters.Add(P("@id", (ulong)finished.Id));
+            update.Parameters.Add(P("@expected", expectedVersion));
+            if (await update.ExecuteNonQueryAsync() != 1)
+            {
+                await transaction.RollbackAsync();
+                return false;
+            }
+        }
+
+        await using (var append = new MySqlCommand("UPDATE jobs SET events = JSON_ARRAY_APPEND(events, '$', JSON_EXTRACT(@event, '$')) WHERE id = @id", connection, transaction))
+        {
+            append.Parameters.Add(P("@event", rescheduled.ToJson()));
+            append.Parameters.Add(P("@id", (ulong)finished.Id));
+            await append.ExecuteNonQueryAsync();
+        }
+
+        await using (var insert = new MySqlCommand(InsertSql, connection, transaction))
+        {
+            insert.Parameters.AddRange(InsertParameters(successor));
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        return true;
     }
 
     /// <summary>
@@ -121,6 +149,31 @@ public sealed class JobStore : IAsyncDisposable
         }
 
         return ids;
+    }
+
+    /// <summary>Crashed jobs that ended in [<paramref name="sinceMillis"/>, <paramref name="untilMillis"/>), counted by cause and notify.</summary>
+    public async Task<List<CrashCount>> CountCrashesAsync(long sinceMillis, long untilMillis)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand(
+            "SELECT JSON_VALUE(crash, '$.cause') AS cause, JSON_VALUE(crash, '$.notify') AS notify, COUNT(*), " +
+            "SUM(JSON_VALUE(crash, '$.fatal') IN ('true', '1')), SUM(rescheduled_as IS NOT NULL) FROM jobs " +
+            "WHERE finish_time >= @since AND finish_time < @until AND crash IS NOT NULL GROUP BY cause, notify ORDER BY cause, notify", connection);
+        command.Parameters.AddWithValue("@since", sinceMillis);
+        command.Parameters.AddWithValue("@until", untilMillis);
+        var counts = new List<CrashCount>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            counts.Add(new CrashCount(
+                reader.IsDBNull(0) ? "unknown" : reader.GetString(0),
+                reader.IsDBNull(1) ? "unknown" : reader.GetString(1),
+                reader.GetInt64(2),
+                reader.IsDBNull(3) ? 0 : Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture),
+                reader.IsDBNull(4) ? 0 : Convert.ToInt64(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return counts;
     }
 
     /// <summary>The job with this id, or null.</summary>
@@ -239,12 +292,30 @@ public sealed class JobStore : IAsyncDisposable
         return result;
     }
 
+    private const string InsertSql =
+        "INSERT INTO jobs (id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, " +
+        "job_health, priority, memory_mb, lease_id, boot_time, version, jj, attempt, rescheduled_from, events) VALUES (@id, " +
+        "@submit_time, @account, @suite, @tbox_group, @testbox, @arch, @queue_key, @stage, @health, @priority, @memory_mb, " +
+        "@lease_id, @boot_time, @version, @jj, @attempt, @rescheduled_from, JSON_ARRAY(JSON_EXTRACT(@event, '$')))";
+
+    private static MySqlParameter[] InsertParameters(JobRecord job) =>
+    [
+        P("@id", (ulong)job.Id), P("@submit_time", job.SubmitTime), P("@account", job.Account), P("@suite", job.Suite),
+        P("@tbox_group", job.TboxGroup), P("@testbox", job.Testbox), P("@arch", job.Arch), P("@queue_key", job.QueueKey),
+        P("@stage", job.Stage), P("@health", job.Health), P("@priority", job.Priority), P("@memory_mb", job.MemoryMb),
+        P("@lease_id", job.LeaseId), P("@boot_time", job.BootTime), P("@version", job.Version), P("@jj", job.Document),
+        P("@attempt", job.Attempt), P("@rescheduled_from", job.RescheduledFrom is { } from ? (ulong)from : null),
+        P("@event", new JobEvent(job.SubmitTime, "submitted", job.RescheduledFrom is { } original
+            ? new System.Text.Json.Nodes.JsonObject { ["rescheduled_from"] = original.ToString(System.Globalization.CultureInfo.InvariantCulture), ["attempt"] = job.Attempt }
+            : null).ToJson()),
+    ];
+
     /// <summary>Every column a job's life changes, and the event appended with the change.</summary>
     private const string MutableColumns =
         "testbox = @testbox, job_stage = @stage, job_health = @health, lease_id = @lease_id, boot_time = @boot_time, " +
         "running_time = @running_time, post_run_time = @post_run_time, manual_check_time = @manual_check_time, " +
         "renew_time = @renew_time, finish_time = @finish_time, deadline = @deadline, crash = @crash, " +
-        "cancel_requested = @cancel_requested, version = @version, " +
+        "cancel_requested = @cancel_requested, rescheduled_as = @rescheduled_as, version = @version, " +
         "events = JSON_ARRAY_APPEND(COALESCE(events, '[]'), '$', JSON_EXTRACT(@event, '$'))";
 
     private static MySqlParameter[] MutableParameters(JobRecord job, JobEvent change) =>
@@ -253,7 +324,7 @@ public sealed class JobStore : IAsyncDisposable
         P("@boot_time", job.BootTime), P("@running_time", job.RunningTime), P("@post_run_time", job.PostRunTime),
         P("@manual_check_time", job.ManualCheckTime), P("@renew_time", job.RenewTime), P("@finish_time", job.FinishTime),
         P("@deadline", job.Deadline), P("@crash", job.Crash), P("@cancel_requested", job.CancelRequested),
-        P("@version", job.Version), P("@event", change.ToJson()),
+        P("@rescheduled_as", job.RescheduledAs is { } successor ? (ulong)successor : null), P("@version", job.Version), P("@event", change.ToJson()),
     ];
 
     private static MySqlParameter P(string name, object? value) => new(name, value ?? DBNull.Value);

@@ -28,6 +28,8 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
         { "tags not a map", "application/json", "{\"suite\": \"a\", \"my_account\": \"a\", \"tags\": [\"arch=x86_64\"]}", "tags" },
         { "not an object", "application/json", "[1, 2]", "body" },
         { "bad priority", "application/json", "{\"suite\": \"a\", \"my_account\": \"a\", \"priority\": \"urgent\"}", "priority" },
+        { "max_attempts too high", "application/json", "{\"suite\": \"a\", \"my_account\": \"a\", \"max_attempts\": 99}", "max_attempts" },
+        { "max_attempts not a number", "application/yaml", "suite: a\nmy_account: a\nmax_attempts: twice\n", "max_attempts" },
     };
 
     [Theory]
@@ -82,6 +84,35 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
 
         await AssertProblem(response, HttpStatusCode.BadRequest, field, why);
         Assert.Equal("submit", (await fixture.Client.GetJobAsync(job["id"]!.GetValue<string>()))!["job_stage"]!.GetValue<string>());
+    }
+
+    public static TheoryData<string, string, string> BadHeartbeats => new()
+    {
+        { "interval zero", "{\"interval_seconds\": 0}", "interval_seconds" },
+        { "interval a word", "{\"interval_seconds\": \"often\"}", "interval_seconds" },
+        { "unknown field", "{\"intervl_seconds\": 5}", "intervl_seconds" },
+        { "invalid JSON", "{\"interval_seconds\": ", "body" },
+        { "not an object", "[60]", "body" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadHeartbeats))]
+    public async Task A_bad_heartbeat_gets_400_naming_the_field_and_records_nothing(string why, string body, string field)
+    {
+        var testbox = "vm-beat-" + Guid.NewGuid().ToString("N")[..6];
+        using var response = await fixture.Http.PostAsync($"/api/v1/testboxes/{testbox}/heartbeat", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, field, why);
+        Assert.Equal(0, await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM testboxes WHERE testbox = '{testbox}'"));
+    }
+
+    [Fact]
+    public async Task A_bad_crash_window_gets_400_naming_it()
+    {
+        using var since = await fixture.Http.GetAsync("/api/v1/stats/crashes?since=last-tuesday");
+        await AssertProblem(since, HttpStatusCode.BadRequest, "since", "unparsable since");
+        using var inverted = await fixture.Http.GetAsync("/api/v1/stats/crashes?since=1h&until=2h");
+        await AssertProblem(inverted, HttpStatusCode.BadRequest, "since", "since after until");
     }
 
     [Fact]

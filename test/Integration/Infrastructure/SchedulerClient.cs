@@ -64,6 +64,33 @@ public sealed class SchedulerClient(HttpClient http)
         return (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
+    /// <summary>Posts a JSON body; answers the status and the parsed body (null when empty).</summary>
+    public async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string path, JsonObject body)
+    {
+        using var response = await http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>Moves a held job to <paramref name="stage"/>; fails the test unless it is accepted.</summary>
+    public async Task StageAsync(string id, string stage, string? testbox = null)
+    {
+        var (status, body) = await PostAsync($"/api/v1/jobs/{id}/stage", new JsonObject { ["stage"] = stage, ["testbox"] = testbox });
+        if (status != HttpStatusCode.OK)
+        {
+            throw new HttpRequestException($"stage {stage} answered {(int)status}: {body?.ToJsonString()}", null, status);
+        }
+    }
+
+    /// <summary>One heartbeat; answers the scheduler's reply (held jobs, abort flags).</summary>
+    public async Task<JsonObject> HeartbeatAsync(string testbox, int intervalSeconds)
+    {
+        var (status, body) = await PostAsync($"/api/v1/testboxes/{Uri.EscapeDataString(testbox)}/heartbeat", new JsonObject { ["interval_seconds"] = intervalSeconds });
+        return status == HttpStatusCode.OK
+            ? (JsonObject)body!
+            : throw new HttpRequestException($"heartbeat answered {(int)status}: {body?.ToJsonString()}", null, status);
+    }
+
     public async Task<JsonArray> QueuesAsync() =>
         (JsonArray)JsonNode.Parse(await http.GetStringAsync("/api/v1/queues"))!;
 

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CompassCi.Api.Http;
+using CompassCi.Api.Jobs;
+using CompassCi.Grains.Lifecycle;
+using CompassCi.Grains.Testboxes;
+using Microsoft.Extensions.Options;
+
+namespace CompassCi.Api.Testboxes;
+
+/// <summary>
+/// <c>POST /api/v1/testboxes/{testbox}/heartbeat</c>: a testbox says it is alive. Once it has, it must keep beating
+/// while it holds a confirmed job; missing <c>MissedHeartbeats</c> beats crashes the job with cause <c>testbox</c>.
+/// The answer lists the jobs it holds and whether each must abort, so a box learns of a cancel within one beat.
+/// </summary>
+public static class HeartbeatEndpoints
+{
+    /// <summary>The longest interval a testbox may announce: an hour, so a dead box is noticed within a few.</summary>
+    public const int MaxIntervalSeconds = 3600;
+
+    public static IEndpointRouteBuilder MapHeartbeatEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/testboxes/{testbox}/heartbeat", HeartbeatAsync)
+            .WithTags("Testboxes")
+            .WithSummary("Record that the testbox is alive; optional body {\"interval_seconds\": 60}. Answers the jobs it holds, each with abort.")
+            .Produces<JsonObject>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        return app;
+    }
+
+    private static async Task<IResult> HeartbeatAsync(string testbox, HttpRequest request, TestboxStore store, TimeProvider clock, IOptions<LifecycleOptions> lifecycle, IOptions<ApiOptions> api, CancellationToken cancellationToken)
+    {
+        if (TestboxName.Problem(testbox) is { } badName)
+        {
+            return badName;
+        }
+
+        var (bytes, tooLarge) = await RequestBody.ReadAsync(request, api.Value.MaxBodyBytes, cancellationToken);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+
+        var (interval, problem) = ReadInterval(bytes, lifecycle.Value.HeartbeatIntervalSeconds);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var now = clock.GetUtcNow();
+        var deadline = now + TimeSpan.FromSeconds((long)interval * lifecycle.Value.MissedHeartbeats);
+        await store.HeartbeatAsync(testbox, now.ToUnixTimeMilliseconds(), interval, deadline.ToUnixTimeMilliseconds());
+        var held = await store.ListHeldJobsAsync(testbox);
+        return Results.Json(new JsonObject
+        {
+            ["testbox"] = testbox,
+            ["interval_seconds"] = interval,
+            ["next_heartbeat_before"] = JobJson.Time((now + TimeSpan.FromSeconds(interval)).ToUnixTimeMilliseconds()),
+            ["crash_after"] = JobJson.Time(deadline.ToUnixTimeMilliseconds()),
+            ["jobs"] = new JsonArray([.. held.Select(j => (JsonNode)new JsonObject
+            {
+                ["id"] = j.Id.ToString(CultureInfo.InvariantCulture),
+                ["job_stage"] = j.Stage,
+                ["abort"] = j.CancelRequested,
+            })]),
+        });
+    }
+
+    private static (int Interval, IResult? Problem) ReadInterval(ReadOnlyMemory<byte> bytes, int fallback)
+    {
+        if (bytes.IsEmpty)
+        {
+            return (fallback, null);
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = JsonNode.Parse(bytes.Span);
+        }
+        catch (JsonException error)
+        {
+            return (0, Problems.Field("body", $"invalid JSON: {error.Message}"));
+        }
+
+        if (body is not JsonObject fields)
+        {
+            return (0, Problems.Field("body", "must be a JSON object, like {\"interval_seconds\": 60}"));
+        }
+
+        if (fields.Select(f => f.Key).FirstOrDefault(k => k != "interval_seconds") is { } unknown)
+        {
+            return (0, Problems.Field(unknown, "is not a heartbeat field; the only one is interval_seconds"));
+        }
+
+        if (fields["interval_seconds"] is null)
+        {
+            return (fallback, null);
+        }
+
+        return fields["interval_seconds"] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
+               && value.TryGetValue<int>(out var seconds) && seconds is >= 1 and <= MaxIntervalSeconds
+            ? (seconds, null)
+            : (0, Problems.Field("interval_seconds", $"must be a whole number of seconds from 1 to {MaxIntervalSeconds}"));
+    }
+}
