@@ -1,3 +1,4 @@
+using CompassCi.Api.Clusters;
 using CompassCi.Api.Health;
 using CompassCi.Api.Jobs;
 using CompassCi.Api.Queues;
@@ -18,6 +19,9 @@ public static class ApiEndpoints
         app.MapHeartbeatEndpoints();
         app.MapQueueEndpoints();
         app.MapCrashStatsEndpoints();
+        app.MapClusterSpecEndpoints();
+        app.MapClusterEndpoints();
+        app.MapLkpClusterSyncEndpoints();
         return app;
     }
 }

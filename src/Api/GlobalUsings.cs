@@ -4,3 +4,4 @@ global using Microsoft.AspNetCore.Builder;
 global using Microsoft.AspNetCore.Http;
 global using Microsoft.AspNetCore.Routing;
 global using Orleans;
+global using CompassCi.Contracts.Clusters;

@@ -28,26 +28,10 @@ public static class JobDocumentReader
     /// </summary>
     public static JobDocumentResult Read(ReadOnlyMemory<byte> body, string? contentType)
     {
-        if (!JobContentType.TryResolve(contentType, out var format, out var typeError))
+        var parsed = ReadObject(body, contentType, "one job");
+        if (parsed.Document is not { } job)
         {
-            return Failure("content_type", typeError);
-        }
-
-        var bytes = SkipByteOrderMark(body.Span);
-        if (bytes.IndexOfAnyExcept(" \t\r\n"u8) < 0)
-        {
-            return Failure("body", "is empty; send one job");
-        }
-
-        var (root, parseError) = format == JobBodyFormat.Json ? ParseJson(bytes) : ParseYaml(bytes);
-        if (parseError is not null)
-        {
-            return Failure("body", parseError);
-        }
-
-        if (root is not JsonObject job)
-        {
-            return Failure("body", $"must be one job: a JSON object or a YAML mapping, not {Describe(root)}");
+            return parsed;
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -70,6 +54,34 @@ public static class JobDocumentReader
         }
 
         return new JobDocumentResult(job, errors);
+    }
+
+    /// <summary>
+    /// Reads any JSON object or YAML mapping from <paramref name="body"/> (a job, a cluster spec), with the same
+    /// content types and error fields as <see cref="Read"/> but no job rules; <paramref name="what"/> names it in errors.
+    /// </summary>
+    public static JobDocumentResult ReadObject(ReadOnlyMemory<byte> body, string? contentType, string what)
+    {
+        if (!JobContentType.TryResolve(contentType, out var format, out var typeError))
+        {
+            return Failure("content_type", typeError);
+        }
+
+        var bytes = SkipByteOrderMark(body.Span);
+        if (bytes.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+        {
+            return Failure("body", $"is empty; send {what}");
+        }
+
+        var (root, parseError) = format == JobBodyFormat.Json ? ParseJson(bytes) : ParseYaml(bytes);
+        if (parseError is not null)
+        {
+            return Failure("body", parseError);
+        }
+
+        return root is JsonObject document
+            ? new JobDocumentResult(document, new Dictionary<string, string[]>())
+            : Failure("body", $"must be {what}: a JSON object or a YAML mapping, not {Describe(root)}");
     }
 
     private static (JsonNode? Root, string? Error) ParseJson(ReadOnlySpan<byte> bytes)

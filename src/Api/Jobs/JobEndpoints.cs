@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using CompassCi.Api.Http;
+using CompassCi.Grains.Clusters;
 using CompassCi.Grains.Jobs;
 using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Scheduling;
@@ -35,7 +36,7 @@ public static class JobEndpoints
         return app;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, JobSubmitter submitter, JobIdGenerator ids, TimeProvider clock, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, JobSubmitter submitter, JobIdGenerator ids, TimeProvider clock, ClusterSubmitter clusters, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (tooLarge is not null)
@@ -49,6 +50,87 @@ public static class JobEndpoints
             return Problems.Invalid(parsed.Errors, parsed.Errors.ContainsKey("content_type") ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status400BadRequest);
         }
 
+        if (ClusterSubmitter.IsClusterJob(document))
+        {
+            var split = await clusters.SplitAsync(document);
+            if (split.Errors.Count > 0)
+            {
+                return Problems.Invalid(split.Errors);
+            }
+
+            if (split.LocalJob is null)
+            {
+                return await SubmitClusterAsync(split.NodeJobs, clusters, ids, clock);
+            }
+
+            document = split.LocalJob;
+        }
+
+        var (needs, errors) = ReadNeeds(document);
+        if (needs is null)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        for (var attempt = 0; attempt < MaxIdAttempts; attempt++)
+        {
+            var job = NewJob.Pending(ids.Next(), clock.GetUtcNow().ToUnixTimeMilliseconds(), document, needs);
+            if (await submitter.SubmitAsync(job))
+            {
+                return Results.Json(JobJson.Render(job, document), statusCode: StatusCodes.Status201Created);
+            }
+        }
+
+        return Problems.Unavailable("could not allocate a job id; try again");
+    }
+
+    /// <summary>
+    /// Stores every node job of a cluster and its barrier at once; answers the first node job (whose id is the
+    /// cluster id) with <c>jobs</c>, every node job.
+    /// </summary>
+    private static async Task<IResult> SubmitClusterAsync(IReadOnlyList<JsonObject> nodeJobs, ClusterSubmitter clusters, JobIdGenerator ids, TimeProvider clock)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var needs = new List<JobRequirements>();
+        foreach (var nodeJob in nodeJobs)
+        {
+            var (need, problems) = ReadNeeds(nodeJob);
+            foreach (var (field, messages) in problems)
+            {
+                errors[$"{nodeJob["cluster_node"]?.GetValue<string>()}.{field}"] = messages;
+            }
+
+            if (need is not null)
+            {
+                needs.Add(need);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var clusterId = ids.Next();
+        var records = new List<JobRecord>();
+        for (var i = 0; i < nodeJobs.Count; i++)
+        {
+            var id = i == 0 ? clusterId : ids.Next();
+            nodeJobs[i]["cluster_id"] = Key(clusterId);
+            records.Add(NewJob.Pending(id, now, nodeJobs[i], needs[i], clusterId));
+        }
+
+        await clusters.SubmitAsync(records, nodeJobs);
+        var rendered = records.Select((r, i) => JobJson.Render(r, nodeJobs[i])).ToList();
+        var answer = (JsonObject)rendered[0].DeepClone();
+        answer["jobs"] = new JsonArray([.. rendered]);
+        return Results.Json(answer, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>What the job needs from a testbox, and its own limits; the tbox_group it implies is written back into it.</summary>
+    private static (JobRequirements? Needs, IReadOnlyDictionary<string, string[]> Errors) ReadNeeds(JsonObject document)
+    {
         var requirements = JobRequirementsReader.Read(document);
         var (_, maxAttemptsError) = MaxAttempts.Read(document);
         if (requirements.Requirements is not { } needs || maxAttemptsError is not null)
@@ -59,7 +141,7 @@ public static class JobEndpoints
                 errors[MaxAttempts.Field] = [maxAttemptsError];
             }
 
-            return Problems.Invalid(errors);
+            return (null, errors);
         }
 
         if (needs.TboxGroup is not null)
@@ -67,32 +149,7 @@ public static class JobEndpoints
             document["tbox_group"] = needs.TboxGroup;
         }
 
-        var json = document.ToJsonString();
-        for (var attempt = 0; attempt < MaxIdAttempts; attempt++)
-        {
-            var job = new JobRecord
-            {
-                Id = ids.Next(),
-                SubmitTime = clock.GetUtcNow().ToUnixTimeMilliseconds(),
-                Account = document["my_account"]!.GetValue<string>(),
-                Suite = document["suite"]!.GetValue<string>(),
-                TboxGroup = needs.TboxGroup,
-                Testbox = needs.Testbox,
-                Arch = needs.Arch,
-                QueueKey = needs.QueueKey,
-                Stage = JobStages.Submit,
-                Priority = needs.Priority,
-                MemoryMb = needs.MemoryMb,
-                Version = 1,
-                Document = json,
-            };
-            if (await submitter.SubmitAsync(job))
-            {
-                return Results.Json(JobJson.Render(job, document), statusCode: StatusCodes.Status201Created);
-            }
-        }
-
-        return Problems.Unavailable("could not allocate a job id; try again");
+        return (needs, requirements.Errors);
     }
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains)

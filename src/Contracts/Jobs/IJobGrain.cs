@@ -53,6 +53,12 @@ public interface IJobGrain : IGrainWithStringKey
     Task<bool> HeartbeatLost();
 
     /// <summary>
+    /// Ends this node job because its cluster aborted: a pending one leaves its queue, a held one is marked for abort
+    /// (its testbox learns it on its next call) and its testbox is freed. Health <c>abort</c>. False when already ended.
+    /// </summary>
+    Task<bool> CloseForCluster(string reason);
+
+    /// <summary>
     /// Extends the deadline of an active job by <paramref name="seconds"/> (from the later of the current
     /// deadline and now). When <paramref name="testbox"/> is given it must be the holder.
     /// </summary>

@@ -86,4 +86,7 @@ public sealed record JobRecord
 
     /// <summary>The attempt that replaced this job after it crashed, if it was rescheduled.</summary>
     [Id(26)] public long? RescheduledAs { get; init; }
+
+    /// <summary>The multi-node cluster this job is one node of (its first node's id); null for a single-node job.</summary>
+    [Id(27)] public long? ClusterId { get; init; }
 }

@@ -64,6 +64,26 @@ public sealed class ClusterBarrier
         return new ClusterBarrier { ClusterId = nodes[0].JobId, Nodes = nodes };
     }
 
+    /// <summary>The barrier as a snapshot shows it, to answer <see cref="RolesIp"/> and <see cref="StateDocument"/> outside the grain.</summary>
+    public static ClusterBarrier FromSnapshot(ClusterSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return new ClusterBarrier
+        {
+            ClusterId = snapshot.ClusterId,
+            Nodes = [.. snapshot.Nodes.Select(n => new ClusterNodeState
+            {
+                JobId = n.JobId,
+                Node = n.Node,
+                Roles = [.. n.Roles],
+                Ip = n.Ip,
+                DirectMacs = n.DirectMacs,
+                DirectIps = n.DirectIps,
+                State = n.State,
+            })],
+        };
+    }
+
     /// <summary>The entry of <paramref name="jobId"/>, or null when no node of this cluster has that id.</summary>
     public ClusterNodeState? Find(string jobId) => Nodes.Find(n => n.JobId == jobId);
 

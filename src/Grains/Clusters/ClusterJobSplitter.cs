@@ -31,8 +31,8 @@ public static class ClusterJobSplitter
     /// Makes the node jobs of <paramref name="job"/> on <paramref name="spec"/>. Each node whose roles meet the
     /// job's <c>node_roles</c> gets a deep copy of the job where:
     /// <list type="bullet">
-    /// <item><c>testbox</c> and <c>queue</c> are the node name without a trailing <c>--&lt;digits&gt;</c> slot
-    /// number, and <c>tbox_group</c> is that testbox's group (<see cref="TboxGroup.FromTestbox"/>);</item>
+    /// <item><c>tbox_group</c> is the node name without a trailing <c>--&lt;digits&gt;</c> slot number, or, for a
+    /// node named after one machine, <c>testbox</c> is that name (see <see cref="Pin"/>);</item>
     /// <item><c>node_roles</c> is the node's roles, <c>nr_nic</c> is 2, <c>cluster</c> is
     /// <paramref name="clusterName"/> and <c>cluster_node</c> the node's full name (the barrier's key for it);</item>
     /// <item>a node with MACs gets <c>direct_macs</c> and <c>direct_ips</c>, one <c>192.168.222.n</c> per MAC, n
@@ -150,10 +150,7 @@ public static class ClusterJobSplitter
         foreach (var node in nodes)
         {
             var nodeJob = WithRoleSections(job, node.Roles);
-            var testbox = TestboxOf(node.Name);
-            nodeJob["testbox"] = testbox;
-            nodeJob["tbox_group"] = TboxGroup.FromTestbox(testbox);
-            nodeJob["queue"] = testbox;
+            Pin(nodeJob, node.Name);
             nodeJob["node_roles"] = ClusterRoles.Join(node.Roles);
 
             // Multi-node tests use a second NIC for the direct links (compass-ci sets this for every node).
@@ -180,6 +177,28 @@ public static class ClusterJobSplitter
         }
 
         return errors.Count > 0 ? Failed(errors) : new ClusterJobSplitResult(jobs, errors.ToDictionary());
+    }
+
+    /// <summary>
+    /// Places a node job. compass-ci sets <c>testbox</c>, <c>tbox_group</c> and <c>queue</c> all to the node name
+    /// without its slot number; here <c>testbox</c> and <c>queue</c> are requirement tags a testbox must offer, and a
+    /// testbox offers only its own full name and the group that name implies. So a slot node
+    /// (<c>vm-2p16g-multi-node--1</c>) asks for any testbox of its group, and a named machine asks for itself.
+    /// </summary>
+    private static void Pin(JsonObject nodeJob, string nodeName)
+    {
+        var group = TestboxOf(nodeName);
+        nodeJob.Remove("queue");
+        if (group != nodeName)
+        {
+            nodeJob.Remove("testbox");
+            nodeJob["tbox_group"] = group;
+        }
+        else
+        {
+            nodeJob["testbox"] = nodeName;
+            nodeJob["tbox_group"] = TboxGroup.FromTestbox(nodeName);
+        }
     }
 
     private static JsonObject LocalJob(JsonObject job, List<ClusterNode> nodes, string clusterName)

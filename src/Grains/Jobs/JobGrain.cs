@@ -181,6 +181,7 @@ public sealed class JobGrain(
                 var outcome = await WriteAsync(
                     job with { Stage = JobStages.Finish, Health = JobHealth.Cancel, FinishTime = millis, Deadline = null, Version = job.Version + 1 },
                     new JobEvent(millis, "cancelled", new JsonObject { ["from"] = job.Stage }));
+                TellCluster(outcome);
                 if (outcome.Job is not null)
                 {
                     // Out of its queue at once; were this call lost, a later claim would be refused here anyway.
@@ -196,11 +197,16 @@ public sealed class JobGrain(
 
                 return outcome;
             case CancelAction.MarkForAbort:
-                return job.CancelRequested
-                    ? new JobUpdateOutcome(job, null)
-                    : await WriteAsync(
-                        job with { CancelRequested = true, Version = job.Version + 1 },
-                        new JobEvent(millis, "cancel_requested", new JsonObject { ["stage"] = job.Stage, ["testbox"] = job.Testbox }));
+                if (job.CancelRequested)
+                {
+                    return new JobUpdateOutcome(job, null);
+                }
+
+                var marked = await WriteAsync(
+                    job with { CancelRequested = true, Version = job.Version + 1 },
+                    new JobEvent(millis, "cancel_requested", new JsonObject { ["stage"] = job.Stage, ["testbox"] = job.Testbox }));
+                TellCluster(marked);
+                return marked;
             default:
                 return new JobUpdateOutcome(null, decision.Reason);
         }
@@ -292,15 +298,17 @@ public sealed class JobGrain(
         detail["from"] = job.Stage;
         if (crash is null)
         {
-            return await WriteAsync(finished, new JobEvent(millis, eventName, detail));
+            return TellCluster(await WriteAsync(finished, new JobEvent(millis, eventName, detail)));
         }
 
         detail["crash"] = crash.ToJson();
-        var decision = reschedule.Decide(crash, job.Attempt, MaxAttempts.Of(job.Document, reschedule.MaxAttempts));
+        var decision = job.ClusterId is null
+            ? reschedule.Decide(crash, job.Attempt, MaxAttempts.Of(job.Document, reschedule.MaxAttempts))
+            : new RescheduleDecision(false, "Not rescheduled: a node of a multi-node cluster does not run again alone; its cluster aborts.");
         detail["reschedule"] = decision.Reason;
         if (!decision.Reschedule)
         {
-            return await WriteAsync(finished, new JobEvent(millis, eventName, detail));
+            return TellCluster(await WriteAsync(finished, new JobEvent(millis, eventName, detail)));
         }
 
         var successor = JobSuccessor.Of(job, ids.Next(), millis);
@@ -316,6 +324,55 @@ public sealed class JobGrain(
         logger.LogInformation("Job {JobId} crashed (cause {Cause}); attempt {Attempt} is job {Successor}", job.Id, crash.Cause, successor.Attempt, successor.Id);
         await submitter.EnqueueAsync(successor);
         return new JobUpdateOutcome(finished, null);
+    }
+
+    public async Task<bool> CloseForCluster(string reason)
+    {
+        await EnsureLoadedAsync();
+        if (_job is not { } job || job.Stage == JobStages.Finish)
+        {
+            return false;
+        }
+
+        var millis = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var closed = job with
+        {
+            Stage = JobStages.Finish,
+            Health = JobHealth.Abort,
+            FinishTime = millis,
+            Deadline = null,
+            CancelRequested = job.Stage != JobStages.Submit,
+            Version = job.Version + 1,
+        };
+        var outcome = await WriteAsync(closed, new JobEvent(millis, "cluster_aborted", new JsonObject { ["from"] = job.Stage, ["reason"] = reason }));
+        if (outcome.Job is not null && job.Stage == JobStages.Submit)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IQueueGrain>(job.QueueKey).Remove(job.Id);
+            }
+            catch (Exception error)
+            {
+                logger.LogWarning(error, "Closed node job {JobId} stays in queue {QueueKey} until a claim drops it", job.Id, job.QueueKey);
+            }
+        }
+
+        return outcome.Job is not null;
+    }
+
+    /// <summary>
+    /// A node job that ended or was cancelled makes its cluster reconcile (abort, or finish when all succeeded).
+    /// Sent without waiting: the barrier then closes node jobs, possibly this one, which must not be waiting on it.
+    /// Were the message lost, the sweeper's cluster reconcile finds the job in the table and does the same.
+    /// </summary>
+    private JobUpdateOutcome TellCluster(JobUpdateOutcome outcome)
+    {
+        if (outcome.Job is { ClusterId: { } cluster } job && (job.CancelRequested || (job.Stage == JobStages.Finish && job.Health != JobHealth.Abort)))
+        {
+            GrainFactory.GetGrain<IClusterBarrierGrain>(cluster.ToString(System.Globalization.CultureInfo.InvariantCulture)).Reconcile().Ignore();
+        }
+
+        return outcome;
     }
 
     private JobUpdateOutcome? Refuse(string? testbox)

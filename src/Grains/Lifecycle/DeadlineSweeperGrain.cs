@@ -7,11 +7,11 @@ using Microsoft.Extensions.Options;
 namespace CompassCi.Grains.Lifecycle;
 
 /// <summary>
-/// Looks for overdue jobs and for jobs held by silent testboxes every sweep interval, and asks each one's JobGrain to act. The deadline lives in the
+/// Looks for overdue jobs, jobs held by silent testboxes and clusters that must act every sweep interval, and asks each one's grain to act. The deadline lives in the
 /// table, so a sweeper that moves to another silo after a crash finds exactly what the old one would have.
 /// A reminder re-activates it within a minute even if no silo pings it.
 /// </summary>
-public sealed class DeadlineSweeperGrain(JobStore store, TestboxStore testboxes, TimeProvider clock, IOptions<LifecycleOptions> options, ILogger<DeadlineSweeperGrain> logger)
+public sealed class DeadlineSweeperGrain(JobStore store, TestboxStore testboxes, ClusterStore clusters, TimeProvider clock, IOptions<LifecycleOptions> options, ILogger<DeadlineSweeperGrain> logger)
     : Grain, IDeadlineSweeperGrain, IRemindable
 {
     private const int BatchSize = 500;
@@ -31,6 +31,21 @@ public sealed class DeadlineSweeperGrain(JobStore store, TestboxStore testboxes,
     {
         await ActAsync("overdue", () => store.ListOverdueAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize), job => job.Expire());
         await ActAsync("held by a silent testbox", () => testboxes.ListJobsOfSilentTestboxesAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize), job => job.HeartbeatLost());
+        await ReconcileClustersAsync();
+    }
+
+    /// <summary>Clusters past their start deadline, or whose node jobs and barrier disagree, are told to reconcile.</summary>
+    private async Task ReconcileClustersAsync()
+    {
+        try
+        {
+            var found = await clusters.ListNeedingReconcileAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize);
+            await Task.WhenAll(found.Select(id => GrainFactory.GetGrain<IClusterBarrierGrain>(id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Reconcile()));
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning(error, "Cluster reconcile sweep failed; trying again next interval");
+        }
     }
 
     private async Task ActAsync(string what, Func<Task<List<long>>> find, Func<IJobGrain, Task<bool>> act)

@@ -78,6 +78,9 @@ public static class JobHealth
     /// <summary>lkp-tests: the proxy the job needs failed.</summary>
     public const string ErrorProxy = "error:proxy";
 
+    /// <summary>The job was one node of a multi-node cluster that aborted (another node failed, or the cluster did not start in time).</summary>
+    public const string Abort = "abort";
+
     /// <summary>
     /// Prefix of lkp-tests' <c>miss_&lt;fs&gt;</c> words (<c>miss_xfs</c>, <c>miss_btrfs</c>): the kernel lacks
     /// a file system the job needs. The whole word is the health, so the missing file system stays visible.
@@ -89,7 +92,7 @@ public static class JobHealth
     [
         Success, Failed, Incomplete, Oom, SoftTimeout, Timeout, Crash, Abnormal, Cancel, Return, Disturbed,
         MicrocodeIsNotMatched, WgetKernelFail, WgetInitrdFail, InitrdBroken, KexecFail, LoadDiskFail, ErrorMount,
-        UnknownResultService, NfsHang, MountFsFailed, DowngradeUcode, ErrorProxy,
+        UnknownResultService, NfsHang, MountFsFailed, DowngradeUcode, ErrorProxy, Abort,
     ];
 
     private static readonly HashSet<string> Fixed = new(All, StringComparer.Ordinal);

@@ -8,7 +8,7 @@ internal static class JobRows
     public const string Columns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, " +
         "priority, memory_mb, lease_id, boot_time, version, jj, running_time, post_run_time, manual_check_time, " +
-        "renew_time, finish_time, deadline, crash, cancel_requested, attempt, rescheduled_from, rescheduled_as";
+        "renew_time, finish_time, deadline, crash, cancel_requested, attempt, rescheduled_from, rescheduled_as, cluster_id";
 
     public static JobRecord Read(MySqlDataReader r) => new()
     {
@@ -39,5 +39,6 @@ internal static class JobRows
         Attempt = r.GetInt32(24),
         RescheduledFrom = r.IsDBNull(25) ? null : (long)r.GetUInt64(25),
         RescheduledAs = r.IsDBNull(26) ? null : (long)r.GetUInt64(26),
+        ClusterId = r.IsDBNull(27) ? null : (long)r.GetUInt64(27),
     };
 }

@@ -104,6 +104,37 @@ public sealed class JobStore : IAsyncDisposable
         return changed == 1;
     }
 
+    /// <summary>
+    /// Stores the node jobs of a cluster and its barrier row in one transaction: a cluster exists whole or not at
+    /// all, so no node can be dispatched for a cluster that was never recorded.
+    /// </summary>
+    public async Task InsertClusterAsync(IReadOnlyList<JobRecord> nodeJobs, long clusterId, string outcome, long? startDeadline, long createdAt, string state)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var job in nodeJobs)
+        {
+            await using var insert = new MySqlCommand(InsertSql, connection, transaction);
+            insert.Parameters.AddRange(InsertParameters(job));
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using (var barrier = new MySqlCommand(
+            "INSERT INTO cluster_barriers (cluster_id, version, outcome, start_deadline, created_at, state) VALUES (@id, 1, @outcome, @start_deadline, @created_at, @state)",
+            connection,
+            transaction))
+        {
+            barrier.Parameters.Add(P("@id", (ulong)clusterId));
+            barrier.Parameters.Add(P("@outcome", outcome));
+            barrier.Parameters.Add(P("@start_deadline", startDeadline));
+            barrier.Parameters.Add(P("@created_at", createdAt));
+            barrier.Parameters.Add(P("@state", state));
+            await barrier.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+
     /// <summary>The job's history, oldest first, as a JSON array; null when there is no such job.</summary>
     public async Task<string?> GetEventsAsync(long id)
     {
@@ -294,9 +325,9 @@ public sealed class JobStore : IAsyncDisposable
 
     private const string InsertSql =
         "INSERT INTO jobs (id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, " +
-        "job_health, priority, memory_mb, lease_id, boot_time, version, jj, attempt, rescheduled_from, events) VALUES (@id, " +
+        "job_health, priority, memory_mb, lease_id, boot_time, version, jj, attempt, rescheduled_from, cluster_id, events) VALUES (@id, " +
         "@submit_time, @account, @suite, @tbox_group, @testbox, @arch, @queue_key, @stage, @health, @priority, @memory_mb, " +
-        "@lease_id, @boot_time, @version, @jj, @attempt, @rescheduled_from, JSON_ARRAY(JSON_EXTRACT(@event, '$')))";
+        "@lease_id, @boot_time, @version, @jj, @attempt, @rescheduled_from, @cluster_id, JSON_ARRAY(JSON_EXTRACT(@event, '$')))";
 
     private static MySqlParameter[] InsertParameters(JobRecord job) =>
     [
@@ -305,6 +336,7 @@ public sealed class JobStore : IAsyncDisposable
         P("@stage", job.Stage), P("@health", job.Health), P("@priority", job.Priority), P("@memory_mb", job.MemoryMb),
         P("@lease_id", job.LeaseId), P("@boot_time", job.BootTime), P("@version", job.Version), P("@jj", job.Document),
         P("@attempt", job.Attempt), P("@rescheduled_from", job.RescheduledFrom is { } from ? (ulong)from : null),
+        P("@cluster_id", job.ClusterId is { } cluster ? (ulong)cluster : null),
         P("@event", new JobEvent(job.SubmitTime, "submitted", job.RescheduledFrom is { } original
             ? new System.Text.Json.Nodes.JsonObject { ["rescheduled_from"] = original.ToString(System.Globalization.CultureInfo.InvariantCulture), ["attempt"] = job.Attempt }
             : null).ToJson()),

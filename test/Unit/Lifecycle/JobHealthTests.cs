@@ -63,7 +63,7 @@ public class JobHealthTests
     [Fact]
     public void EveryFixedValueIsKnownAndDistinct()
     {
-        Assert.Equal(23, JobHealth.All.Count);
+        Assert.Equal(24, JobHealth.All.Count);
         Assert.Equal(JobHealth.All.Count, JobHealth.All.Distinct(StringComparer.Ordinal).Count());
         Assert.All(JobHealth.All, h => Assert.True(JobHealth.IsKnown(h)));
     }
