@@ -13,6 +13,9 @@ internal static class ClusterCalls
     /// <summary>The longest one grain call waits.</summary>
     public static readonly TimeSpan Round = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long a one-shot call keeps trying while its barrier moves to a live silo (failure detection takes seconds).</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     private static readonly TimeSpan Backoff = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Marks the node at <paramref name="target"/> and waits up to <paramref name="hold"/> for the barrier; <c>retry</c> when it is not reached by then.</summary>
@@ -33,7 +36,7 @@ internal static class ClusterCalls
 
     /// <summary>Runs <paramref name="call"/>, again after a short pause when the barrier's silo is gone, until <paramref name="until"/>; null if it never answered.</summary>
     public static async Task<T?> RetryingAsync<T>(Func<Task<T>> call, DateTimeOffset until, ILogger logger, CancellationToken cancellationToken)
-        where T : class
+        where T : class?
     {
         while (true)
         {

@@ -108,13 +108,14 @@ public static class ClusterEndpoints
 
         var barrier = grains.GetGrain<IClusterBarrierGrain>(id);
         var logger = loggers.CreateLogger(typeof(ClusterEndpoints));
+        var patience = DateTimeOffset.UtcNow + ClusterCalls.Patience;
         var reply = state switch
         {
-            "write_state" => await barrier.WriteState(jobId, roles, ip, macs, ips),
-            "abort" or "failed" => await barrier.Abort(jobId, state == "failed" ? "reported failed" : "aborted"),
+            "write_state" => await ClusterCalls.RetryingAsync(() => barrier.WriteState(jobId, roles, ip, macs, ips), patience, logger, context.RequestAborted),
+            "abort" or "failed" => await ClusterCalls.RetryingAsync(() => barrier.Abort(jobId, state == "failed" ? "reported failed" : "aborted"), patience, logger, context.RequestAborted),
             _ => await ClusterCalls.ReachAsync(barrier, jobId, Enum.Parse<BarrierTarget>(state!, ignoreCase: true), TimeSpan.FromSeconds(wait), logger, context.RequestAborted),
         };
-        if (reply.UnknownJob)
+        if (reply is null || reply.UnknownJob)
         {
             return Problems.NotFound("job_id", $"job '{jobId}' is not a node of cluster '{id}'");
         }

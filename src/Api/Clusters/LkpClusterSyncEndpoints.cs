@@ -55,21 +55,23 @@ public static class LkpClusterSyncEndpoints
         var barrier = grains.GetGrain<IClusterBarrierGrain>(JobEndpoints.Key(clusterId));
         var logger = loggers.CreateLogger(typeof(LkpClusterSyncEndpoints));
         using var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        // lkp sends write_state, finished, failed and roles_ip once: ride out a barrier moving to another silo.
+        Task<T?> Once<T>(Func<Task<T>> call) where T : class? => ClusterCalls.RetryingAsync(call, DateTimeOffset.UtcNow + ClusterCalls.Patience, logger, ends.Token);
         try
         {
             switch (operation)
             {
                 case ClusterSyncOperation.WriteState:
-                    var written = await barrier.WriteState(jobIdText, Param(query, "node_roles"), Param(query, "ip"), Param(query, "direct_macs"), Param(query, "direct_ips"));
-                    return StateDocument(written);
+                    var written = await Once(() => barrier.WriteState(jobIdText, Param(query, "node_roles"), Param(query, "ip"), Param(query, "direct_macs"), Param(query, "direct_ips")));
+                    return StateDocument(written!);
                 case ClusterSyncOperation.Abort or ClusterSyncOperation.Failed:
-                    return StateDocument(await barrier.Abort(jobIdText, operation == ClusterSyncOperation.Failed ? "reported failed" : "gave up waiting"));
+                    return StateDocument((await Once(() => barrier.Abort(jobIdText, operation == ClusterSyncOperation.Failed ? "reported failed" : "gave up waiting")))!);
                 case ClusterSyncOperation.RolesIp:
-                    var cluster = await barrier.Get();
+                    var cluster = await Once(() => barrier.Get());
                     return cluster is null ? Unknown(jobIdText) : Results.Text(string.Join('\n', ClusterBarrier.FromSnapshot(cluster).RolesIp()) + "\n", "text/plain");
                 case ClusterSyncOperation.Finished:
                     // lkp sends finished and goes on without reading the answer; wait_finish is where it waits.
-                    return Word(await barrier.Reach(jobIdText, (int)BarrierTarget.Finish, TimeSpan.Zero), jobIdText);
+                    return Word((await Once(() => barrier.Reach(jobIdText, (int)BarrierTarget.Finish, TimeSpan.Zero)))!, jobIdText);
                 default:
                     ClusterSyncWords.TryGetTarget(operation, out var target);
                     return Word(await ClusterCalls.ReachAsync(barrier, jobIdText, target, options.Value.MaxHold, logger, ends.Token), jobIdText);
