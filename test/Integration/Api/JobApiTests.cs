@@ -150,6 +150,8 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
         var openApi = JsonNode.Parse(await fixture.Http.GetStringAsync("/openapi/v1.json"))!;
         Assert.NotNull(openApi["paths"]!["/api/v1/testboxes/{testbox}/consume"]);
         Assert.NotNull(openApi["paths"]!["/api/v1/jobs"]);
+        Assert.NotNull(openApi["paths"]!["/api/v1/clusters/{id}/watch"]);
+        Assert.NotNull(openApi["paths"]!["/api/v1/testboxes/{testbox}/heartbeat"]);
     }
 
     internal static StringContent Json(JsonNode node) => new(node.ToJsonString(), Encoding.UTF8, "application/json");
