@@ -17,6 +17,8 @@ public static class ApiEndpoints
         app.MapJobLifecycleEndpoints();
         app.MapTestboxEndpoints();
         app.MapHeartbeatEndpoints();
+        app.MapRegistryEndpoints();
+        app.MapJobInsightEndpoints();
         app.MapQueueEndpoints();
         app.MapCrashStatsEndpoints();
         app.MapClusterSpecEndpoints();

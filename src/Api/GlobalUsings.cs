@@ -5,3 +5,4 @@ global using Microsoft.AspNetCore.Http;
 global using Microsoft.AspNetCore.Routing;
 global using Orleans;
 global using CompassCi.Contracts.Clusters;
+global using CompassCi.Contracts.Hosts;

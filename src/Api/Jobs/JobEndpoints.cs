@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CompassCi.Api.Http;
 using CompassCi.Grains.Clusters;
+using CompassCi.Grains.Hosts;
 using CompassCi.Grains.Jobs;
 using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Scheduling;
@@ -36,7 +37,7 @@ public static class JobEndpoints
         return app;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, JobSubmitter submitter, JobIdGenerator ids, TimeProvider clock, ClusterSubmitter clusters, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, JobSubmitter submitter, JobIdGenerator ids, TimeProvider clock, ClusterSubmitter clusters, TestboxRegistry registry, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (tooLarge is not null)
@@ -60,7 +61,7 @@ public static class JobEndpoints
 
             if (split.LocalJob is null)
             {
-                return await SubmitClusterAsync(split.NodeJobs, clusters, ids, clock);
+                return await SubmitClusterAsync(split.NodeJobs, clusters, ids, clock, registry);
             }
 
             document = split.LocalJob;
@@ -77,7 +78,9 @@ public static class JobEndpoints
             var job = NewJob.Pending(ids.Next(), clock.GetUtcNow().ToUnixTimeMilliseconds(), document, needs);
             if (await submitter.SubmitAsync(job))
             {
-                return Results.Json(JobJson.Render(job, document), statusCode: StatusCodes.Status201Created);
+                var answer = JobJson.Render(job, document);
+                await AddWarningsAsync(answer, [needs], registry);
+                return Results.Json(answer, statusCode: StatusCodes.Status201Created);
             }
         }
 
@@ -88,7 +91,7 @@ public static class JobEndpoints
     /// Stores every node job of a cluster and its barrier at once; answers the first node job (whose id is the
     /// cluster id) with <c>jobs</c>, every node job.
     /// </summary>
-    private static async Task<IResult> SubmitClusterAsync(IReadOnlyList<JsonObject> nodeJobs, ClusterSubmitter clusters, JobIdGenerator ids, TimeProvider clock)
+    private static async Task<IResult> SubmitClusterAsync(IReadOnlyList<JsonObject> nodeJobs, ClusterSubmitter clusters, JobIdGenerator ids, TimeProvider clock, TestboxRegistry registry)
     {
         var errors = new Dictionary<string, string[]>();
         var needs = new List<JobRequirements>();
@@ -125,7 +128,31 @@ public static class JobEndpoints
         var rendered = records.Select((r, i) => JobJson.Render(r, nodeJobs[i])).ToList();
         var answer = (JsonObject)rendered[0].DeepClone();
         answer["jobs"] = new JsonArray([.. rendered]);
+        await AddWarningsAsync(answer, needs, registry);
         return Results.Json(answer, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>
+    /// Adds <c>warnings</c> when no testbox seen recently could take the job (or one of its node jobs): accepted, but
+    /// the submitter learns now, not after hours of waiting. A registry that cannot be read adds no warning.
+    /// </summary>
+    private static async Task AddWarningsAsync(JsonObject answer, IReadOnlyList<JobRequirements> needs, TestboxRegistry registry)
+    {
+        IReadOnlyList<SeenTestbox> seen;
+        try
+        {
+            seen = await registry.SeenRecentlyAsync(fresh: false);
+        }
+        catch (MySqlConnector.MySqlException)
+        {
+            return;
+        }
+
+        var warnings = needs.Select(n => WaitExplainer.Warning(n.Tags, seen)).OfType<string>().Distinct().ToList();
+        if (warnings.Count > 0)
+        {
+            answer["warnings"] = new JsonArray([.. warnings.Select(w => (JsonNode)w)]);
+        }
     }
 
     /// <summary>What the job needs from a testbox, and its own limits; the tbox_group it implies is written back into it.</summary>

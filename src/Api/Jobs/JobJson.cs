@@ -39,6 +39,8 @@ public static class JobJson
         json["attempt"] = job.Attempt;
         json["rescheduled_from"] = job.RescheduledFrom?.ToString(CultureInfo.InvariantCulture);
         json["rescheduled_as"] = job.RescheduledAs?.ToString(CultureInfo.InvariantCulture);
+        json["host"] = job.Host;
+        json["host_lifecycle"] = job.HostLifecycle;
         return json;
     }
 

@@ -9,7 +9,7 @@ namespace CompassCi.Api.Testboxes;
 /// The body of a consume: <c>{"tags": {k: v}, "memory_gb": 64, "wait_seconds": 30, "request_id": "…"}</c>,
 /// read field by field so every mistake names its field.
 /// </summary>
-public sealed record ConsumeBody(IReadOnlyDictionary<string, string> Tags, long MemoryMb, int WaitSeconds, string? RequestId)
+public sealed record ConsumeBody(IReadOnlyDictionary<string, string> Tags, long MemoryMb, int WaitSeconds, string? RequestId, string? Host = null)
 {
     private const int MaxRequestIdLength = 128;
 
@@ -102,6 +102,26 @@ public sealed record ConsumeBody(IReadOnlyDictionary<string, string> Tags, long 
             }
         }
 
-        return errors.Count > 0 ? (null, errors) : (new ConsumeBody(normalised, memoryMb, wait, requestId), errors);
+        var host = ReadHost(root, errors);
+        return errors.Count > 0 ? (null, errors) : (new ConsumeBody(normalised, memoryMb, wait, requestId, host), errors);
+    }
+
+    /// <summary>The optional <c>host</c> a testbox runs on (heartbeats send it too); null means derive it from the name.</summary>
+    public static string? ReadHost(JsonObject root, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (root["host"] is not { } node)
+        {
+            return null;
+        }
+
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 and <= 255 } host && !host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return host;
+        }
+
+        errors["host"] = ["must be the name of the machine the testbox runs on: 1 to 255 characters, no spaces"];
+        return null;
     }
 }

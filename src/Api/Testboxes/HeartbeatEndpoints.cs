@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
+using CompassCi.Grains.Hosts;
 using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Testboxes;
 using Microsoft.Extensions.Options;
@@ -42,19 +43,22 @@ public static class HeartbeatEndpoints
             return tooLarge;
         }
 
-        var (interval, problem) = ReadInterval(bytes, lifecycle.Value.HeartbeatIntervalSeconds);
+        var (interval, givenHost, problem) = ReadBody(bytes, lifecycle.Value.HeartbeatIntervalSeconds);
         if (problem is not null)
         {
             return problem;
         }
 
+        var host = HostName.Of(testbox, givenHost);
+
         var now = clock.GetUtcNow();
         var deadline = now + TimeSpan.FromSeconds((long)interval * lifecycle.Value.MissedHeartbeats);
-        await store.HeartbeatAsync(testbox, now.ToUnixTimeMilliseconds(), interval, deadline.ToUnixTimeMilliseconds());
+        await store.HeartbeatAsync(testbox, host, now.ToUnixTimeMilliseconds(), interval, deadline.ToUnixTimeMilliseconds());
         var held = await store.ListHeldJobsAsync(testbox);
         return Results.Json(new JsonObject
         {
             ["testbox"] = testbox,
+            ["host"] = host,
             ["interval_seconds"] = interval,
             ["next_heartbeat_before"] = JobJson.Time((now + TimeSpan.FromSeconds(interval)).ToUnixTimeMilliseconds()),
             ["crash_after"] = JobJson.Time(deadline.ToUnixTimeMilliseconds()),
@@ -67,11 +71,11 @@ public static class HeartbeatEndpoints
         });
     }
 
-    private static (int Interval, IResult? Problem) ReadInterval(ReadOnlyMemory<byte> bytes, int fallback)
+    private static (int Interval, string? Host, IResult? Problem) ReadBody(ReadOnlyMemory<byte> bytes, int fallback)
     {
         if (bytes.IsEmpty)
         {
-            return (fallback, null);
+            return (fallback, null, null);
         }
 
         JsonNode? body;
@@ -81,27 +85,28 @@ public static class HeartbeatEndpoints
         }
         catch (JsonException error)
         {
-            return (0, Problems.Field("body", $"invalid JSON: {error.Message}"));
+            return (0, null, Problems.Field("body", $"invalid JSON: {error.Message}"));
         }
 
         if (body is not JsonObject fields)
         {
-            return (0, Problems.Field("body", "must be a JSON object, like {\"interval_seconds\": 60}"));
+            return (0, null, Problems.Field("body", "must be a JSON object, like {\"interval_seconds\": 60, \"host\": \"h1\"}"));
         }
 
-        if (fields.Select(f => f.Key).FirstOrDefault(k => k != "interval_seconds") is { } unknown)
+        if (fields.Select(f => f.Key).FirstOrDefault(k => k is not ("interval_seconds" or "host")) is { } unknown)
         {
-            return (0, Problems.Field(unknown, "is not a heartbeat field; the only one is interval_seconds"));
+            return (0, null, Problems.Field(unknown, "is not a heartbeat field; use interval_seconds and host"));
         }
 
-        if (fields["interval_seconds"] is null)
+        var errors = new Dictionary<string, string[]>();
+        var host = ConsumeBody.ReadHost(fields, errors);
+        var seconds = fallback;
+        if (fields["interval_seconds"] is not null
+            && (fields["interval_seconds"] is not JsonValue value || value.GetValueKind() != JsonValueKind.Number || !value.TryGetValue(out seconds) || seconds is < 1 or > MaxIntervalSeconds))
         {
-            return (fallback, null);
+            errors["interval_seconds"] = [$"must be a whole number of seconds from 1 to {MaxIntervalSeconds}"];
         }
 
-        return fields["interval_seconds"] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-               && value.TryGetValue<int>(out var seconds) && seconds is >= 1 and <= MaxIntervalSeconds
-            ? (seconds, null)
-            : (0, Problems.Field("interval_seconds", $"must be a whole number of seconds from 1 to {MaxIntervalSeconds}"));
+        return errors.Count > 0 ? (0, null, Problems.Invalid(errors)) : (seconds, host, null);
     }
 }

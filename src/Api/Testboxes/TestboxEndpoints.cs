@@ -1,6 +1,8 @@
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
 using CompassCi.Grains.Dispatch;
+using CompassCi.Grains.Hosts;
+using CompassCi.Grains.Testboxes;
 using CompassCi.Grains.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,7 +24,16 @@ public static class TestboxEndpoints
         return app;
     }
 
-    private static async Task<IResult> ConsumeAsync(string testbox, HttpContext context, JobDispatcher dispatcher, IGrainFactory grains, IOptions<ApiOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> ConsumeAsync(
+        string testbox,
+        HttpContext context,
+        JobDispatcher dispatcher,
+        TestboxStore registry,
+        IGrainFactory grains,
+        TimeProvider clock,
+        IOptions<ApiOptions> options,
+        ILoggerFactory loggers,
+        IHostApplicationLifetime lifetime)
     {
         if (TestboxName.Problem(testbox) is { } badName)
         {
@@ -54,7 +65,16 @@ public static class TestboxEndpoints
         offered.TryAdd("tbox_group", TboxGroup.FromTestbox(testbox));
 
         var leaseId = body.RequestId ?? Guid.NewGuid().ToString("N");
-        var request = new ConsumeRequest(testbox, offered, body.MemoryMb, leaseId, body.RequestId is not null, TimeSpan.FromSeconds(body.WaitSeconds));
+        var host = HostName.Of(testbox, body.Host);
+        var now = clock.GetUtcNow();
+        var tagsJson = new System.Text.Json.Nodes.JsonObject(offered.Select(t => KeyValuePair.Create(t.Key, (System.Text.Json.Nodes.JsonNode?)t.Value))).ToJsonString();
+        var gate = await registry.RecordConsumeAsync(testbox, host, tagsJson, body.MemoryMb == long.MaxValue ? null : body.MemoryMb, now.ToUnixTimeMilliseconds(), (now + TimeSpan.FromSeconds(body.WaitSeconds)).ToUnixTimeMilliseconds());
+        if (gate.Quarantined)
+        {
+            return await QuarantinedAsync(testbox, host, leaseId, gate, context, grains, loggers);
+        }
+
+        var request = new ConsumeRequest(testbox, offered, body.MemoryMb, leaseId, body.RequestId is not null, TimeSpan.FromSeconds(body.WaitSeconds), host);
         JobRecord? job;
         using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
         try
@@ -86,6 +106,31 @@ public static class TestboxEndpoints
             loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation(
                 "Job {JobId} returned to its queue: testbox {Testbox} hung up before the answer (released: {Released})", job.Id, testbox, released);
         });
+    }
+
+    /// <summary>
+    /// A testbox of a quarantined host gets no work, except its host's health-check job, assigned straight from the
+    /// job (not through the queues, where any free testbox of the group could take it).
+    /// </summary>
+    private static async Task<IResult> QuarantinedAsync(string testbox, string host, string leaseId, HostGate gate, HttpContext context, IGrainFactory grains, ILoggerFactory loggers)
+    {
+        if (gate.HealthCheckJobId is { } check)
+        {
+            var outcome = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(check)).Assign(testbox, leaseId, 0, host);
+            if (outcome.Job is { } job)
+            {
+                await grains.GetGrain<IQueueGrain>(job.QueueKey).Remove(job.Id);
+                return new HandOverResult(job, async () =>
+                {
+                    var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(leaseId);
+                    loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation("Health-check job {JobId} returned: testbox {Testbox} hung up (released: {Released})", job.Id, testbox, released);
+                });
+            }
+        }
+
+        context.Response.Headers.RetryAfter = "60";
+        context.Response.Headers["X-CompassCi-Quarantined"] = $"host {host}: {gate.Reason}";
+        return Results.NoContent();
     }
 
     /// <summary>Writes the job; if the client is gone, runs the give-back instead of losing the job.</summary>

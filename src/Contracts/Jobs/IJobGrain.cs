@@ -14,7 +14,7 @@ public interface IJobGrain : IGrainWithStringKey
     /// except that the same lease asking again gets the same answer. A positive <paramref name="attempt"/>
     /// fences the write on the consume request's latest attempt.
     /// </summary>
-    Task<AssignOutcome> Assign(string testbox, string leaseId, int attempt);
+    Task<AssignOutcome> Assign(string testbox, string leaseId, int attempt, string? host);
 
     /// <summary>
     /// Undoes an assignment that never reached its testbox (the request was aborted before the answer

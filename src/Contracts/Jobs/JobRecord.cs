@@ -89,4 +89,10 @@ public sealed record JobRecord
 
     /// <summary>The multi-node cluster this job is one node of (its first node's id); null for a single-node job.</summary>
     [Id(27)] public long? ClusterId { get; init; }
+
+    /// <summary>The machine the job ran on (the holder testbox's host); set with the assignment.</summary>
+    [Id(28)] public string? Host { get; init; }
+
+    /// <summary>When ended: the other jobs that touched its host since the host's last wipe (see docs/host-lifecycle.md).</summary>
+    [Id(29)] public string? HostLifecycle { get; init; }
 }

@@ -9,4 +9,5 @@ public sealed record ClaimRequest(
     [property: Id(0)] string Testbox,
     [property: Id(1)] long MemoryMb,
     [property: Id(2)] string LeaseId,
-    [property: Id(3)] int Attempt);
+    [property: Id(3)] int Attempt,
+    [property: Id(4)] string? Host = null);

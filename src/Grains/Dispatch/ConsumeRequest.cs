@@ -10,4 +10,5 @@ namespace CompassCi.Grains.Dispatch;
 /// answer returns the job the first ask took instead of a second one.
 /// </param>
 /// <param name="Wait">How long to hold the request open when nothing matches.</param>
-public sealed record ConsumeRequest(string Testbox, IReadOnlyDictionary<string, string> Tags, long MemoryMb, string LeaseId, bool Retriable, TimeSpan Wait);
+/// <param name="Host">The machine the testbox runs on; recorded with the job for the host's lifecycle.</param>
+public sealed record ConsumeRequest(string Testbox, IReadOnlyDictionary<string, string> Tags, long MemoryMb, string LeaseId, bool Retriable, TimeSpan Wait, string? Host = null);

@@ -53,7 +53,7 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
     private async Task<(JobRecord? Job, Dictionary<string, long> Arrivals, bool Superseded)> TryClaimAsync(List<string> candidates, ConsumeRequest request, int attempt)
     {
         var arrivals = new Dictionary<string, long>(StringComparer.Ordinal);
-        var claim = new ClaimRequest(request.Testbox, request.MemoryMb, request.LeaseId, attempt);
+        var claim = new ClaimRequest(request.Testbox, request.MemoryMb, request.LeaseId, attempt, request.Host);
         if (candidates.Count == 1)
         {
             var outcome = await grains.GetGrain<IQueueGrain>(candidates[0]).Claim(claim);

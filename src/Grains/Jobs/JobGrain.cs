@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CompassCi.Grains.Lifecycle;
+using CompassCi.Grains.Hosts;
 using CompassCi.Grains.Storage;
 using CompassCi.Grains.Testboxes;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed class JobGrain(
     JobSubmitter submitter,
     JobIdGenerator ids,
     ReschedulePolicy reschedule,
+    HostStore hosts,
     TimeProvider clock,
     IOptions<LifecycleOptions> lifecycle,
     ILogger<JobGrain> logger)
@@ -34,7 +36,7 @@ public sealed class JobGrain(
         return _job;
     }
 
-    public async Task<AssignOutcome> Assign(string testbox, string leaseId, int attempt)
+    public async Task<AssignOutcome> Assign(string testbox, string leaseId, int attempt, string? host)
     {
         await EnsureLoadedAsync();
         for (var round = 0; round < 2; round++)
@@ -55,6 +57,7 @@ public sealed class JobGrain(
             {
                 Stage = JobStages.Boot,
                 Testbox = testbox,
+                Host = host,
                 LeaseId = leaseId,
                 BootTime = clock.GetUtcNow().ToUnixTimeMilliseconds(),
                 // Stage boot's deadline is the lease: unconfirmed by then, the job goes back to its queue.
@@ -293,37 +296,97 @@ public sealed class JobGrain(
     private async Task<JobUpdateOutcome> EndAsync(JobRecord job, string health, CrashReport? crash, string eventName, JsonObject detail)
     {
         var millis = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var finished = job with { Stage = JobStages.Finish, Health = health, FinishTime = millis, Deadline = null, Crash = crash?.ToJson().ToJsonString(), Version = job.Version + 1 };
+        var finished = job with
+        {
+            Stage = JobStages.Finish,
+            Health = health,
+            FinishTime = millis,
+            Deadline = null,
+            Crash = crash?.ToJson().ToJsonString(),
+            HostLifecycle = await HostLifecycleAsync(job, millis),
+            Version = job.Version + 1,
+        };
         detail["health"] = health;
         detail["from"] = job.Stage;
-        if (crash is null)
+        RescheduleDecision? decision = null;
+        if (crash is not null)
         {
-            return TellCluster(await WriteAsync(finished, new JobEvent(millis, eventName, detail)));
+            detail["crash"] = crash.ToJson();
+            decision = job.ClusterId is null
+                ? reschedule.Decide(crash, job.Attempt, MaxAttempts.Of(job.Document, reschedule.MaxAttempts))
+                : new RescheduleDecision(false, "Not rescheduled: a node of a multi-node cluster does not run again alone; its cluster aborts.");
+            detail["reschedule"] = decision.Reason;
         }
 
-        detail["crash"] = crash.ToJson();
-        var decision = job.ClusterId is null
-            ? reschedule.Decide(crash, job.Attempt, MaxAttempts.Of(job.Document, reschedule.MaxAttempts))
-            : new RescheduleDecision(false, "Not rescheduled: a node of a multi-node cluster does not run again alone; its cluster aborts.");
-        detail["reschedule"] = decision.Reason;
-        if (!decision.Reschedule)
+        JobUpdateOutcome outcome;
+        JobRecord? successor = null;
+        if (decision is { Reschedule: true })
         {
-            return TellCluster(await WriteAsync(finished, new JobEvent(millis, eventName, detail)));
+            successor = JobSuccessor.Of(job, ids.Next(), millis);
+            finished = finished with { RescheduledAs = successor.Id };
+            var rescheduled = new JobEvent(millis, "rescheduled", new JsonObject { ["as"] = successor.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["attempt"] = successor.Attempt });
+            if (await store.FinishAndRescheduleAsync(finished, job.Version, new JobEvent(millis, eventName, detail), rescheduled, successor))
+            {
+                _job = finished;
+                outcome = new JobUpdateOutcome(finished, null);
+                logger.LogInformation("Job {JobId} crashed (cause {Cause}); attempt {Attempt} is job {Successor}", job.Id, crash!.Cause, successor.Attempt, successor.Id);
+            }
+            else
+            {
+                await ReloadAsync();
+                outcome = new JobUpdateOutcome(null, $"job changed meanwhile; it is now in stage '{_job?.Stage}'");
+                successor = null;
+            }
+        }
+        else
+        {
+            outcome = await WriteAsync(finished, new JobEvent(millis, eventName, detail));
         }
 
-        var successor = JobSuccessor.Of(job, ids.Next(), millis);
-        finished = finished with { RescheduledAs = successor.Id };
-        var rescheduled = new JobEvent(millis, "rescheduled", new JsonObject { ["as"] = successor.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["attempt"] = successor.Attempt });
-        if (!await store.FinishAndRescheduleAsync(finished, job.Version, new JobEvent(millis, eventName, detail), rescheduled, successor))
+        if (outcome.Job is null)
         {
-            await ReloadAsync();
-            return new JobUpdateOutcome(null, $"job changed meanwhile; it is now in stage '{_job?.Stage}'");
+            return outcome;
         }
 
-        _job = finished;
-        logger.LogInformation("Job {JobId} crashed (cause {Cause}); attempt {Attempt} is job {Successor}", job.Id, crash.Cause, successor.Attempt, successor.Id);
-        await submitter.EnqueueAsync(successor);
-        return new JobUpdateOutcome(finished, null);
+        if (successor is not null)
+        {
+            await submitter.EnqueueAsync(successor);
+        }
+
+        await TellHostAsync(outcome.Job);
+        return TellCluster(outcome);
+    }
+
+    /// <summary>The job's <c>host_lifecycle</c> as it ends: the other jobs on its host since the last wipe.</summary>
+    private async Task<string?> HostLifecycleAsync(JobRecord job, long endMillis)
+    {
+        if (job is not { Host: { } host, BootTime: { } boot })
+        {
+            return null;
+        }
+
+        var wipedAt = (await hosts.GetAsync(host)).WipedAt ?? 0;
+        var touched = await hosts.ListJobsSinceAsync(host, wipedAt);
+        var self = new HostJob(job.Id, job.Testbox ?? string.Empty, boot, endMillis, false, null, null);
+        return HostLifecycleFormat.Format(self, touched);
+    }
+
+    /// <summary>Tells the job's host it ended (wipe, quarantine, release). A lost message delays quarantine until the next job on the host ends.</summary>
+    private async Task TellHostAsync(JobRecord job)
+    {
+        if (job.Host is not { } host)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IHostLifecycleGrain>(host).JobEnded(job.Id);
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning(error, "Host {Host} not told that job {JobId} ended", host, job.Id);
+        }
     }
 
     public async Task<bool> CloseForCluster(string reason)
@@ -420,6 +483,7 @@ public sealed class JobGrain(
         Stage = JobStages.Submit,
         Testbox = JsonNode.Parse(job.Document)?["testbox"]?.GetValue<string>(),
         LeaseId = null,
+        Host = null,
         BootTime = null,
         Deadline = null,
         Version = job.Version + 1,

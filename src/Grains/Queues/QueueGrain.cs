@@ -67,7 +67,7 @@ public sealed class QueueGrain(JobStore store, TimeProvider clock, IOptions<Queu
             try
             {
                 outcome = await GrainFactory.GetGrain<IJobGrain>(candidate.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                    .Assign(request.Testbox, request.LeaseId, request.Attempt);
+                    .Assign(request.Testbox, request.LeaseId, request.Attempt, request.Host);
             }
             catch
             {

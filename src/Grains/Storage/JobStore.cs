@@ -207,6 +207,20 @@ public sealed class JobStore : IAsyncDisposable
         return counts;
     }
 
+    /// <summary>Pending jobs of the same queue that go before <paramref name="job"/>: higher priority, or as high and older.</summary>
+    public async Task<int> CountAheadAsync(JobRecord job)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand(
+            "SELECT COUNT(*) FROM jobs WHERE queue_key = @key AND job_stage = 'submit' AND id <> @id AND " +
+            "(priority > @priority OR (priority = @priority AND (submit_time < @time OR (submit_time = @time AND id < @id))))", connection);
+        command.Parameters.AddWithValue("@key", job.QueueKey);
+        command.Parameters.AddWithValue("@id", (ulong)job.Id);
+        command.Parameters.AddWithValue("@priority", job.Priority);
+        command.Parameters.AddWithValue("@time", job.SubmitTime);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The job with this id, or null.</summary>
     public Task<JobRecord?> GetAsync(long id) => _reader.GetAsync(id);
 
@@ -347,7 +361,7 @@ public sealed class JobStore : IAsyncDisposable
         "testbox = @testbox, job_stage = @stage, job_health = @health, lease_id = @lease_id, boot_time = @boot_time, " +
         "running_time = @running_time, post_run_time = @post_run_time, manual_check_time = @manual_check_time, " +
         "renew_time = @renew_time, finish_time = @finish_time, deadline = @deadline, crash = @crash, " +
-        "cancel_requested = @cancel_requested, rescheduled_as = @rescheduled_as, version = @version, " +
+        "cancel_requested = @cancel_requested, rescheduled_as = @rescheduled_as, host = @host, host_lifecycle = @host_lifecycle, version = @version, " +
         "events = JSON_ARRAY_APPEND(COALESCE(events, '[]'), '$', JSON_EXTRACT(@event, '$'))";
 
     private static MySqlParameter[] MutableParameters(JobRecord job, JobEvent change) =>
@@ -356,7 +370,8 @@ public sealed class JobStore : IAsyncDisposable
         P("@boot_time", job.BootTime), P("@running_time", job.RunningTime), P("@post_run_time", job.PostRunTime),
         P("@manual_check_time", job.ManualCheckTime), P("@renew_time", job.RenewTime), P("@finish_time", job.FinishTime),
         P("@deadline", job.Deadline), P("@crash", job.Crash), P("@cancel_requested", job.CancelRequested),
-        P("@rescheduled_as", job.RescheduledAs is { } successor ? (ulong)successor : null), P("@version", job.Version), P("@event", change.ToJson()),
+        P("@rescheduled_as", job.RescheduledAs is { } successor ? (ulong)successor : null), P("@host", job.Host),
+        P("@host_lifecycle", job.HostLifecycle), P("@version", job.Version), P("@event", change.ToJson()),
     ];
 
     private static MySqlParameter P(string name, object? value) => new(name, value ?? DBNull.Value);

@@ -5,8 +5,8 @@ using MySqlConnector;
 namespace CompassCi.Grains.Testboxes;
 
 /// <summary>
-/// The SQL behind testbox heartbeats: the <c>testboxes</c> table, and the jobs each testbox holds. Heartbeats
-/// are single-row upserts and need no group commit: a box beats once a minute.
+/// The SQL of the testbox registry: the <c>testboxes</c> table (heartbeats, what each box offers), and the jobs
+/// each testbox holds. Writes are single-row upserts, one per heartbeat or consume.
 /// </summary>
 public sealed class TestboxStore(IOptions<JobStoreOptions> options) : IAsyncDisposable
 {
@@ -16,18 +16,83 @@ public sealed class TestboxStore(IOptions<JobStoreOptions> options) : IAsyncDisp
     private readonly MySqlDataSource _dataSource = new(new MySqlConnectionStringBuilder(options.Value.ConnectionString) { ConnectionReset = false }.ConnectionString);
 
     /// <summary>Records a heartbeat: the box must beat again before <paramref name="deadlineMillis"/>.</summary>
-    public async Task HeartbeatAsync(string testbox, long nowMillis, int intervalSeconds, long deadlineMillis)
+    public async Task HeartbeatAsync(string testbox, string host, long nowMillis, int intervalSeconds, long deadlineMillis)
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var command = new MySqlCommand(
-            "INSERT INTO testboxes (testbox, last_heartbeat, heartbeat_interval_s, heartbeat_deadline) VALUES (@t, @now, @interval, @deadline) " +
-            "ON DUPLICATE KEY UPDATE last_heartbeat = GREATEST(last_heartbeat, @now), heartbeat_interval_s = @interval, " +
-            "heartbeat_deadline = GREATEST(heartbeat_deadline, @deadline)", connection);
+            "INSERT INTO testboxes (testbox, host, last_seen, last_heartbeat, heartbeat_interval_s, heartbeat_deadline) VALUES (@t, @host, @now, @now, @interval, @deadline) " +
+            "ON DUPLICATE KEY UPDATE host = @host, last_seen = GREATEST(COALESCE(last_seen, 0), @now), last_heartbeat = GREATEST(COALESCE(last_heartbeat, 0), @now), " +
+            "heartbeat_interval_s = @interval, heartbeat_deadline = GREATEST(COALESCE(heartbeat_deadline, 0), @deadline)", connection);
         command.Parameters.AddWithValue("@t", testbox);
+        command.Parameters.AddWithValue("@host", host);
         command.Parameters.AddWithValue("@now", nowMillis);
         command.Parameters.AddWithValue("@interval", intervalSeconds);
         command.Parameters.AddWithValue("@deadline", deadlineMillis);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Records a consume (what the box offers, that it waits until <paramref name="waitingUntilMillis"/>) and answers
+    /// whether its host is quarantined, in one round trip: the gate every consume passes.
+    /// </summary>
+    public async Task<HostGate> RecordConsumeAsync(string testbox, string host, string tagsJson, long? memoryMb, long nowMillis, long waitingUntilMillis)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var batch = new MySqlBatch(connection);
+        var upsert = new MySqlBatchCommand(
+            "INSERT INTO testboxes (testbox, host, tags, memory_mb, last_seen, waiting_until) VALUES (@t, @host, @tags, @memory, @now, @until) " +
+            "ON DUPLICATE KEY UPDATE host = @host, tags = @tags, memory_mb = @memory, last_seen = GREATEST(COALESCE(last_seen, 0), @now), waiting_until = @until");
+        upsert.Parameters.AddWithValue("@t", testbox);
+        upsert.Parameters.AddWithValue("@host", host);
+        upsert.Parameters.AddWithValue("@tags", tagsJson);
+        upsert.Parameters.AddWithValue("@memory", memoryMb);
+        upsert.Parameters.AddWithValue("@now", nowMillis);
+        upsert.Parameters.AddWithValue("@until", waitingUntilMillis);
+        var gate = new MySqlBatchCommand("SELECT quarantine_reason, health_check_job_id FROM hosts WHERE host = @host AND quarantined = 1");
+        gate.Parameters.AddWithValue("@host", host);
+        batch.BatchCommands.Add(upsert);
+        batch.BatchCommands.Add(gate);
+        await using var reader = await batch.ExecuteReaderAsync();
+        while (!reader.HasRows && await reader.NextResultAsync())
+        {
+        }
+
+        return await reader.ReadAsync()
+            ? new HostGate(true, reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : (long)reader.GetUInt64(1))
+            : HostGate.Open;
+    }
+
+    /// <summary>Every registered testbox with what it holds and whether its host is quarantined, by name.</summary>
+    public async Task<List<TestboxRow>> ListAsync(string? host = null)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand(
+            "SELECT t.testbox, t.host, t.tags, t.memory_mb, t.last_seen, t.last_heartbeat, t.heartbeat_deadline, t.waiting_until, " +
+            "(SELECT j.id FROM jobs j WHERE j.testbox = t.testbox AND j.job_stage IN ('boot', 'running', 'post_run', 'manual_check', 'renew') ORDER BY j.id DESC LIMIT 1) AS job_id, " +
+            "(SELECT j.job_stage FROM jobs j WHERE j.testbox = t.testbox AND j.job_stage IN ('boot', 'running', 'post_run', 'manual_check', 'renew') ORDER BY j.id DESC LIMIT 1) AS job_stage, " +
+            "COALESCE(h.quarantined, 0) FROM testboxes t LEFT JOIN hosts h ON h.host = t.host" +
+            (host is null ? "" : " WHERE t.host = @host") + " ORDER BY t.testbox", connection);
+        command.Parameters.AddWithValue("@host", host);
+        var rows = new List<TestboxRow>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            long? Long(int i) => reader.IsDBNull(i) ? null : reader.GetInt64(i);
+            rows.Add(new TestboxRow(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                Long(3),
+                Long(4),
+                Long(5),
+                Long(6),
+                Long(7),
+                reader.IsDBNull(8) ? null : (long)reader.GetUInt64(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.GetInt32(10) == 1));
+        }
+
+        return rows;
     }
 
     /// <summary>The testbox's last heartbeat and the deadline for its next one; null when it never beat.</summary>
@@ -38,7 +103,9 @@ public sealed class TestboxStore(IOptions<JobStoreOptions> options) : IAsyncDisp
             "SELECT last_heartbeat, heartbeat_interval_s, heartbeat_deadline FROM testboxes WHERE testbox = @t", connection);
         command.Parameters.AddWithValue("@t", testbox);
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? new TestboxHeartbeat(testbox, reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2)) : null;
+        return await reader.ReadAsync() && !reader.IsDBNull(2)
+            ? new TestboxHeartbeat(testbox, reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2))
+            : null;
     }
 
     /// <summary>The unfinished jobs the testbox holds, with whether each was cancelled.</summary>

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CompassCi.Api.Http;
+using CompassCi.Api.Jobs;
+using CompassCi.Grains.Hosts;
+using CompassCi.Grains.Testboxes;
+
+namespace CompassCi.Api.Testboxes;
+
+/// <summary>
+/// The testbox registry and hosts: who is out there, what each is doing, each host's history since its last wipe,
+/// and its quarantine (<c>/api/v1/testboxes</c>, <c>/api/v1/hosts</c>).
+/// </summary>
+public static class RegistryEndpoints
+{
+    public static IEndpointRouteBuilder MapRegistryEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/testboxes", ListTestboxesAsync)
+            .WithTags("Testboxes")
+            .WithSummary("Every testbox that consumed or heartbeat: host, state (idle, requesting, booting, running, offline, quarantined), current job, offered tags, last seen.")
+            .Produces<JsonObject>();
+        var hosts = app.MapGroup("/api/v1/hosts").WithTags("Hosts");
+        hosts.MapGet("", ListHostsAsync).WithSummary("Every known host, with its testbox count and quarantine.").Produces<JsonObject>();
+        hosts.MapGet("/{host}", GetHostAsync)
+            .WithSummary("One host: last wipe, quarantine (reason, suspect jobs, health-check job), its testboxes.")
+            .Produces<JsonObject>();
+        hosts.MapGet("/{host}/lifecycle", LifecycleAsync)
+            .WithSummary("Every job that touched the host since its last wipe, in order, with setup and overlap marks.")
+            .Produces<JsonObject>();
+        hosts.MapPost("/{host}/wiped", WipedAsync).WithSummary("The host was reinstalled: its history starts again.").Produces<JsonObject>();
+        hosts.MapPost("/{host}/release", ReleaseAsync)
+            .WithSummary("Release a quarantined host so its testboxes get jobs again; 409 when it is not quarantined.")
+            .Produces<JsonObject>()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return app;
+    }
+
+    private static async Task<IResult> ListTestboxesAsync(TestboxStore store, TestboxRegistry registry) =>
+        Results.Json(new JsonObject { ["testboxes"] = new JsonArray([.. (await store.ListAsync()).Select(r => (JsonNode)Render(r, registry))]) });
+
+    private static async Task<IResult> ListHostsAsync(HostStore store) =>
+        Results.Json(new JsonObject
+        {
+            ["hosts"] = new JsonArray([.. (await store.ListAsync()).Select(h => (JsonNode)new JsonObject
+            {
+                ["host"] = h.Host,
+                ["testboxes"] = h.Testboxes,
+                ["quarantined"] = h.Quarantined,
+                ["wiped_at"] = h.WipedAt is { } w ? JobJson.Time(w) : null,
+            })]),
+        });
+
+    private static async Task<IResult> GetHostAsync(string host, HostStore hosts, TestboxStore testboxes, TestboxRegistry registry)
+    {
+        var row = await hosts.GetAsync(host);
+        var boxes = await testboxes.ListAsync(host);
+        if (boxes.Count == 0 && row == HostRow.Fresh(host))
+        {
+            return Problems.NotFound("host", $"no testbox on host '{host}' has been seen, and it was never wiped or quarantined");
+        }
+
+        var touched = await hosts.ListJobsSinceAsync(host, row.WipedAt ?? 0);
+        return Results.Json(new JsonObject
+        {
+            ["host"] = host,
+            ["wiped_at"] = row.WipedAt is { } w ? JobJson.Time(w) : null,
+            ["jobs_since_wipe"] = touched.Count,
+            ["quarantined"] = row.Quarantined,
+            ["quarantined_at"] = row.QuarantinedAt is { } q ? JobJson.Time(q) : null,
+            ["quarantine_reason"] = row.QuarantineReason,
+            ["suspects"] = row.SuspectsJson is { } s ? JsonNode.Parse(s) : null,
+            ["health_check_job_id"] = row.HealthCheckJobId?.ToString(CultureInfo.InvariantCulture),
+            ["released_at"] = row.ReleasedAt is { } r ? JobJson.Time(r) : null,
+            ["release_reason"] = row.ReleaseReason,
+            ["testboxes"] = new JsonArray([.. boxes.Select(b => (JsonNode)Render(b, registry))]),
+        });
+    }
+
+    private static async Task<IResult> LifecycleAsync(string host, HostStore hosts)
+    {
+        var row = await hosts.GetAsync(host);
+        var touched = await hosts.ListJobsSinceAsync(host, row.WipedAt ?? 0);
+        return Results.Json(new JsonObject
+        {
+            ["host"] = host,
+            ["since"] = row.WipedAt is { } w ? JobJson.Time(w) : null,
+            ["jobs"] = new JsonArray([.. touched.Select(j => (JsonNode)HostJobJson(j))]),
+        });
+    }
+
+    private static async Task<IResult> WipedAsync(string host, IGrainFactory grains)
+    {
+        await grains.GetGrain<IHostLifecycleGrain>(host).Wiped("an operator reported it reinstalled");
+        return Results.Json(new JsonObject { ["host"] = host, ["wiped"] = true });
+    }
+
+    private static async Task<IResult> ReleaseAsync(string host, IGrainFactory grains) =>
+        await grains.GetGrain<IHostLifecycleGrain>(host).Release("released by an operator")
+            ? Results.Json(new JsonObject { ["host"] = host, ["quarantined"] = false })
+            : Problems.Field("host", $"host '{host}' is not quarantined", StatusCodes.Status409Conflict);
+
+    internal static JsonObject HostJobJson(HostJob job) => new()
+    {
+        ["job_id"] = job.JobId.ToString(CultureInfo.InvariantCulture),
+        ["testbox"] = job.Testbox,
+        ["start_time"] = JobJson.Time(job.StartTime),
+        ["end_time"] = job.EndTime is { } e ? JobJson.Time(e) : null,
+        ["setup"] = job.Setup,
+        ["health"] = job.Health,
+        ["crash_cause"] = job.CrashCause,
+    };
+
+    private static JsonObject Render(TestboxRow row, TestboxRegistry registry) => new()
+    {
+        ["testbox"] = row.Testbox,
+        ["host"] = row.Host,
+        ["state"] = registry.StateOf(row),
+        ["job_id"] = row.JobId?.ToString(CultureInfo.InvariantCulture),
+        ["job_stage"] = row.JobStage,
+        ["tags"] = new JsonObject(TestboxRegistry.Offers(row).Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
+        ["memory_mb"] = row.MemoryMb,
+        ["last_seen"] = row.LastSeen is { } seen ? JobJson.Time(seen) : null,
+        ["last_heartbeat"] = row.LastHeartbeat is { } beat ? JobJson.Time(beat) : null,
+        ["heartbeat_deadline"] = row.HeartbeatDeadline is { } deadline ? JobJson.Time(deadline) : null,
+    };
+}
