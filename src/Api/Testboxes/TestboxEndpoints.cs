@@ -99,6 +99,9 @@ public static class TestboxEndpoints
             return Results.NoContent();
         }
 
+        // Only the registry's "requesting" state depends on this, so the answer does not wait for it.
+        _ = ForgetWaitAsync(registry, testbox, loggers);
+
         return new HandOverResult(job, async () =>
         {
             // The answer could not reach the testbox: give the job back rather than leave it held by nobody.
@@ -106,6 +109,18 @@ public static class TestboxEndpoints
             loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation(
                 "Job {JobId} returned to its queue: testbox {Testbox} hung up before the answer (released: {Released})", job.Id, testbox, released);
         });
+    }
+
+    private static async Task ForgetWaitAsync(TestboxStore registry, string testbox, ILoggerFactory loggers)
+    {
+        try
+        {
+            await registry.ConsumeEndedAsync(testbox);
+        }
+        catch (Exception error)
+        {
+            loggers.CreateLogger(typeof(TestboxEndpoints)).LogDebug(error, "Testbox {Testbox} shows requesting until its wait would have ended", testbox);
+        }
     }
 
     /// <summary>

@@ -62,6 +62,15 @@ public sealed class TestboxStore(IOptions<JobStoreOptions> options) : IAsyncDisp
             : HostGate.Open;
     }
 
+    /// <summary>The testbox's consume ended early (it got a job): it is no longer waiting.</summary>
+    public async Task ConsumeEndedAsync(string testbox)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand("UPDATE testboxes SET waiting_until = NULL WHERE testbox = @t", connection);
+        command.Parameters.AddWithValue("@t", testbox);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Every registered testbox with what it holds and whether its host is quarantined, by name.</summary>
     public async Task<List<TestboxRow>> ListAsync(string? host = null)
     {
