@@ -81,25 +81,15 @@ public sealed class ClusterStore(IOptions<JobStoreOptions> options) : IAsyncDisp
     /// ended other than successfully or was cancelled, and aborted ones with a node job not yet closed. The
     /// barrier is told when these happen; this finds the times the telling was lost.
     /// </summary>
-    public async Task<List<long>> ListNeedingReconcileAsync(long nowMillis, int limit)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var command = new MySqlCommand(
+    public Task<List<long>> ListNeedingReconcileAsync(long nowMillis, int limit) =>
+        SqlIds.ReadAsync(
+            _dataSource,
             "SELECT cluster_id FROM cluster_barriers WHERE outcome = 'active' AND start_deadline < @now " +
             "UNION SELECT c.cluster_id FROM cluster_barriers c JOIN jobs j ON j.cluster_id = c.cluster_id " +
             "WHERE (c.outcome = 'active' AND ((j.job_stage = 'finish' AND j.job_health <> 'success') OR j.cancel_requested = 1)) " +
             "OR (c.outcome = 'aborted' AND j.job_stage <> 'finish') " +
-            $"LIMIT {Math.Clamp(limit, 1, 10_000)}", connection);
-        command.Parameters.AddWithValue("@now", nowMillis);
-        var ids = new List<long>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add((long)reader.GetUInt64(0));
-        }
-
-        return ids;
-    }
+            $"LIMIT {Math.Clamp(limit, 1, 10_000)}",
+            ("@now", nowMillis));
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -165,22 +165,12 @@ public sealed class JobStore : IAsyncDisposable
     }
 
     /// <summary>Ids of active jobs whose deadline is before <paramref name="nowMillis"/>, oldest deadline first.</summary>
-    public async Task<List<long>> ListOverdueAsync(long nowMillis, int limit)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var command = new MySqlCommand(
+    public Task<List<long>> ListOverdueAsync(long nowMillis, int limit) =>
+        SqlIds.ReadAsync(
+            _dataSource,
             "SELECT id FROM jobs WHERE job_stage IN ('boot', 'running', 'post_run', 'manual_check', 'renew') " +
-            $"AND deadline < @now ORDER BY deadline LIMIT {Math.Clamp(limit, 1, 10_000)}", connection);
-        command.Parameters.AddWithValue("@now", nowMillis);
-        var ids = new List<long>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add((long)reader.GetUInt64(0));
-        }
-
-        return ids;
-    }
+            $"AND deadline < @now ORDER BY deadline LIMIT {Math.Clamp(limit, 1, 10_000)}",
+            ("@now", nowMillis));
 
     /// <summary>Crashed jobs that ended in [<paramref name="sinceMillis"/>, <paramref name="untilMillis"/>), counted by cause and notify.</summary>
     public async Task<List<CrashCount>> CountCrashesAsync(long sinceMillis, long untilMillis)

@@ -140,23 +140,13 @@ public sealed class TestboxStore(IOptions<JobStoreOptions> options) : IAsyncDisp
     /// after the job was handed to it. A box that stopped beating before it took the job is watched by the
     /// job's deadlines only, so a box that switches to a plain lkp client is not mistaken for a dead one.
     /// </summary>
-    public async Task<List<long>> ListJobsOfSilentTestboxesAsync(long nowMillis, int limit)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var command = new MySqlCommand(
+    public Task<List<long>> ListJobsOfSilentTestboxesAsync(long nowMillis, int limit) =>
+        SqlIds.ReadAsync(
+            _dataSource,
             "SELECT j.id FROM testboxes t JOIN jobs j ON j.testbox = t.testbox " +
             $"WHERE t.heartbeat_deadline < @now AND j.job_stage IN {ConfirmedStages} AND j.boot_time < t.heartbeat_deadline " +
-            $"ORDER BY t.heartbeat_deadline LIMIT {Math.Clamp(limit, 1, 10_000)}", connection);
-        command.Parameters.AddWithValue("@now", nowMillis);
-        var ids = new List<long>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add((long)reader.GetUInt64(0));
-        }
-
-        return ids;
-    }
+            $"ORDER BY t.heartbeat_deadline LIMIT {Math.Clamp(limit, 1, 10_000)}",
+            ("@now", nowMillis));
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }
