@@ -40,6 +40,7 @@ builder.Services.AddSingleton<QueueKeyIndex>();
 builder.Services.AddSingleton<JobDispatcher>();
 builder.Services.AddSingleton<JobSubmitter>();
 builder.Services.AddSingleton<TestboxStore>();
+builder.Services.AddSingleton<TestboxSightings>();
 builder.Services.AddSingleton<ClusterStore>();
 builder.Services.AddSingleton<ClusterSubmitter>();
 builder.Services.AddSingleton<HostStore>();

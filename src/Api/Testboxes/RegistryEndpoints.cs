@@ -35,11 +35,13 @@ public static class RegistryEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListTestboxesAsync(TestboxStore store, TestboxRegistry registry) =>
-        Results.Json(new JsonObject { ["testboxes"] = new JsonArray([.. (await store.ListAsync()).Select(r => (JsonNode)Render(r, registry))]) });
+    private static async Task<IResult> ListTestboxesAsync(TestboxRegistry registry) =>
+        Results.Json(new JsonObject { ["testboxes"] = new JsonArray([.. (await registry.ListAsync()).Select(r => (JsonNode)Render(r, registry))]) });
 
-    private static async Task<IResult> ListHostsAsync(HostStore store) =>
-        Results.Json(new JsonObject
+    private static async Task<IResult> ListHostsAsync(HostStore store, TestboxSightings sightings)
+    {
+        await sightings.FlushAsync();
+        return Results.Json(new JsonObject
         {
             ["hosts"] = new JsonArray([.. (await store.ListAsync()).Select(h => (JsonNode)new JsonObject
             {
@@ -49,11 +51,12 @@ public static class RegistryEndpoints
                 ["wiped_at"] = h.WipedAt is { } w ? JobJson.Time(w) : null,
             })]),
         });
+    }
 
-    private static async Task<IResult> GetHostAsync(string host, HostStore hosts, TestboxStore testboxes, TestboxRegistry registry)
+    private static async Task<IResult> GetHostAsync(string host, HostStore hosts, TestboxRegistry registry)
     {
         var row = await hosts.GetAsync(host);
-        var boxes = await testboxes.ListAsync(host);
+        var boxes = await registry.ListAsync(host);
         if (boxes.Count == 0 && row == HostRow.Fresh(host))
         {
             return Problems.NotFound("host", $"no testbox on host '{host}' has been seen, and it was never wiped or quarantined");

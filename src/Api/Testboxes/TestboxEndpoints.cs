@@ -29,6 +29,7 @@ public static class TestboxEndpoints
         HttpContext context,
         JobDispatcher dispatcher,
         TestboxStore registry,
+        TestboxSightings sightings,
         IGrainFactory grains,
         TimeProvider clock,
         IOptions<ApiOptions> options,
@@ -68,7 +69,8 @@ public static class TestboxEndpoints
         var host = HostName.Of(testbox, body.Host);
         var now = clock.GetUtcNow();
         var tagsJson = new System.Text.Json.Nodes.JsonObject(offered.Select(t => KeyValuePair.Create(t.Key, (System.Text.Json.Nodes.JsonNode?)t.Value))).ToJsonString();
-        var gate = await registry.RecordConsumeAsync(testbox, host, tagsJson, body.MemoryMb == long.MaxValue ? null : body.MemoryMb, now.ToUnixTimeMilliseconds(), (now + TimeSpan.FromSeconds(body.WaitSeconds)).ToUnixTimeMilliseconds());
+        sightings.Record(new TestboxSighting(testbox, host, tagsJson, body.MemoryMb == long.MaxValue ? null : body.MemoryMb, now.ToUnixTimeMilliseconds(), (now + TimeSpan.FromSeconds(body.WaitSeconds)).ToUnixTimeMilliseconds()));
+        var gate = await registry.GetGateAsync(host);
         if (gate.Quarantined)
         {
             return await QuarantinedAsync(testbox, host, leaseId, gate, context, grains, loggers);
@@ -99,8 +101,8 @@ public static class TestboxEndpoints
             return Results.NoContent();
         }
 
-        // Only the registry's "requesting" state depends on this, so the answer does not wait for it.
-        _ = ForgetWaitAsync(registry, testbox, loggers);
+        // The box no longer waits (only the registry's "requesting" state depends on this).
+        sightings.Record(new TestboxSighting(testbox, null, null, null, clock.GetUtcNow().ToUnixTimeMilliseconds(), null));
 
         return new HandOverResult(job, async () =>
         {
@@ -109,18 +111,6 @@ public static class TestboxEndpoints
             loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation(
                 "Job {JobId} returned to its queue: testbox {Testbox} hung up before the answer (released: {Released})", job.Id, testbox, released);
         });
-    }
-
-    private static async Task ForgetWaitAsync(TestboxStore registry, string testbox, ILoggerFactory loggers)
-    {
-        try
-        {
-            await registry.ConsumeEndedAsync(testbox);
-        }
-        catch (Exception error)
-        {
-            loggers.CreateLogger(typeof(TestboxEndpoints)).LogDebug(error, "Testbox {Testbox} shows requesting until its wait would have ended", testbox);
-        }
     }
 
     /// <summary>

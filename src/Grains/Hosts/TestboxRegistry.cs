@@ -10,7 +10,7 @@ namespace CompassCi.Grains.Hosts;
 /// offers and what it is doing. Submit warnings take a copy at most a few seconds old, so a burst of submits costs
 /// one query, not one each.
 /// </summary>
-public sealed class TestboxRegistry(TestboxStore store, TimeProvider clock, IOptions<LifecycleOptions> lifecycle, IOptions<HostPolicyOptions> hosts)
+public sealed class TestboxRegistry(TestboxStore store, TestboxSightings sightings, TimeProvider clock, IOptions<LifecycleOptions> lifecycle, IOptions<HostPolicyOptions> hosts)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(3);
     private readonly SemaphoreSlim _refresh = new(1, 1);
@@ -35,7 +35,7 @@ public sealed class TestboxRegistry(TestboxStore store, TimeProvider clock, IOpt
         try
         {
             var since = (now - hosts.Value.SeenWindow).ToUnixTimeMilliseconds();
-            var rows = await store.ListAsync();
+            var rows = await ListAsync();
             IReadOnlyList<SeenTestbox> seen = [.. rows.Where(r => r.LastSeen >= since).Select(r => new SeenTestbox(r.Testbox, Offers(r), r.MemoryMb, StateOf(r), r.LastSeen ?? 0))];
             _cached = (now, seen);
             return seen;
@@ -44,6 +44,13 @@ public sealed class TestboxRegistry(TestboxStore store, TimeProvider clock, IOpt
         {
             _refresh.Release();
         }
+    }
+
+    /// <summary>The registry rows (of one host, or all), including every consume this silo has answered.</summary>
+    public async Task<List<TestboxRow>> ListAsync(string? host = null)
+    {
+        await sightings.FlushAsync();
+        return await store.ListAsync(host);
     }
 
     /// <summary>What a box offers: the tags of its last consume, or, for a box that only heartbeat, its name and group.</summary>

@@ -31,43 +31,42 @@ public sealed class TestboxStore(IOptions<JobStoreOptions> options) : IAsyncDisp
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>
-    /// Records a consume (what the box offers, that it waits until <paramref name="waitingUntilMillis"/>) and answers
-    /// whether its host is quarantined, in one round trip: the gate every consume passes.
-    /// </summary>
-    public async Task<HostGate> RecordConsumeAsync(string testbox, string host, string tagsJson, long? memoryMb, long nowMillis, long waitingUntilMillis)
+    /// <summary>Whether the host is quarantined, and its health-check job: the gate every consume passes (a primary-key read).</summary>
+    public async Task<HostGate> GetGateAsync(string host)
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var batch = new MySqlBatch(connection);
-        var upsert = new MySqlBatchCommand(
-            "INSERT INTO testboxes (testbox, host, tags, memory_mb, last_seen, waiting_until) VALUES (@t, @host, @tags, @memory, @now, @until) " +
-            "ON DUPLICATE KEY UPDATE host = @host, tags = @tags, memory_mb = @memory, last_seen = GREATEST(COALESCE(last_seen, 0), @now), waiting_until = @until");
-        upsert.Parameters.AddWithValue("@t", testbox);
-        upsert.Parameters.AddWithValue("@host", host);
-        upsert.Parameters.AddWithValue("@tags", tagsJson);
-        upsert.Parameters.AddWithValue("@memory", memoryMb);
-        upsert.Parameters.AddWithValue("@now", nowMillis);
-        upsert.Parameters.AddWithValue("@until", waitingUntilMillis);
-        var gate = new MySqlBatchCommand("SELECT quarantine_reason, health_check_job_id FROM hosts WHERE host = @host AND quarantined = 1");
-        gate.Parameters.AddWithValue("@host", host);
-        batch.BatchCommands.Add(upsert);
-        batch.BatchCommands.Add(gate);
-        await using var reader = await batch.ExecuteReaderAsync();
-        while (!reader.HasRows && await reader.NextResultAsync())
-        {
-        }
-
+        await using var command = new MySqlCommand("SELECT quarantine_reason, health_check_job_id FROM hosts WHERE host = @host AND quarantined = 1", connection);
+        command.Parameters.AddWithValue("@host", host);
+        await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync()
             ? new HostGate(true, reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : (long)reader.GetUInt64(1))
             : HostGate.Open;
     }
 
-    /// <summary>The testbox's consume ended early (it got a job): it is no longer waiting.</summary>
-    public async Task ConsumeEndedAsync(string testbox)
+    /// <summary>Writes consume sightings in one statement: what each box offers, when it asked, until when it waits.</summary>
+    public async Task UpsertSightingsAsync(IReadOnlyList<TestboxSighting> sightings)
     {
+        ArgumentNullException.ThrowIfNull(sightings);
         await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var command = new MySqlCommand("UPDATE testboxes SET waiting_until = NULL WHERE testbox = @t", connection);
-        command.Parameters.AddWithValue("@t", testbox);
+        await using var command = new MySqlCommand { Connection = connection };
+        var rows = new List<string>(sightings.Count);
+        for (var i = 0; i < sightings.Count; i++)
+        {
+            var s = sightings[i];
+            rows.Add($"(@t{i}, @h{i}, @g{i}, @m{i}, @s{i}, @w{i})");
+            command.Parameters.AddWithValue($"@t{i}", s.Testbox);
+            command.Parameters.AddWithValue($"@h{i}", s.Host);
+            command.Parameters.AddWithValue($"@g{i}", s.Tags);
+            command.Parameters.AddWithValue($"@m{i}", s.MemoryMb);
+            command.Parameters.AddWithValue($"@s{i}", s.Seen);
+            command.Parameters.AddWithValue($"@w{i}", s.WaitingUntil);
+        }
+
+        // A sighting without tags only ends a wait: it leaves what the box offers as it was.
+        command.CommandText =
+            "INSERT INTO testboxes (testbox, host, tags, memory_mb, last_seen, waiting_until) VALUES " + string.Join(", ", rows) +
+            " ON DUPLICATE KEY UPDATE host = COALESCE(VALUES(host), host), memory_mb = IF(VALUES(tags) IS NULL, memory_mb, VALUES(memory_mb)), " +
+            "tags = COALESCE(VALUES(tags), tags), last_seen = GREATEST(COALESCE(last_seen, 0), VALUES(last_seen)), waiting_until = VALUES(waiting_until)";
         await command.ExecuteNonQueryAsync();
     }
 
