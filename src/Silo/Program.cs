@@ -45,6 +45,7 @@ builder.Services.AddSingleton<ClusterStore>();
 builder.Services.AddSingleton<ClusterSubmitter>();
 builder.Services.AddSingleton<HostStore>();
 builder.Services.AddSingleton<TestboxRegistry>();
+builder.Services.AddSingleton<QuarantinedHosts>();
 builder.Services.Configure<HostPolicyOptions>(builder.Configuration.GetSection("CompassCi:Hosts"));
 builder.Services.Configure<ClusterJobOptions>(builder.Configuration.GetSection("CompassCi:Clusters"));
 builder.Services.Configure<ReschedulePolicyOptions>(builder.Configuration.GetSection("CompassCi:Reschedule"));

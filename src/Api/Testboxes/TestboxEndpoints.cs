@@ -28,7 +28,7 @@ public static class TestboxEndpoints
         string testbox,
         HttpContext context,
         JobDispatcher dispatcher,
-        TestboxStore registry,
+        QuarantinedHosts quarantined,
         TestboxSightings sightings,
         IGrainFactory grains,
         TimeProvider clock,
@@ -70,7 +70,7 @@ public static class TestboxEndpoints
         var now = clock.GetUtcNow();
         var tagsJson = new System.Text.Json.Nodes.JsonObject(offered.Select(t => KeyValuePair.Create(t.Key, (System.Text.Json.Nodes.JsonNode?)t.Value))).ToJsonString();
         sightings.Record(new TestboxSighting(testbox, host, tagsJson, body.MemoryMb == long.MaxValue ? null : body.MemoryMb, now.ToUnixTimeMilliseconds(), (now + TimeSpan.FromSeconds(body.WaitSeconds)).ToUnixTimeMilliseconds()));
-        var gate = await registry.GetGateAsync(host);
+        var gate = await quarantined.GateAsync(host);
         if (gate.Quarantined)
         {
             return await QuarantinedAsync(testbox, host, leaseId, gate, context, grains, loggers);

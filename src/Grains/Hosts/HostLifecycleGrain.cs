@@ -17,6 +17,7 @@ namespace CompassCi.Grains.Hosts;
 /// </summary>
 public sealed class HostLifecycleGrain(
     HostStore hosts,
+    QuarantinedHosts quarantined,
     JobStore jobs,
     JobSubmitter submitter,
     JobIdGenerator ids,
@@ -47,6 +48,7 @@ public sealed class HostLifecycleGrain(
             if (row.HealthCheckJobId == job.Id && job.Health == JobHealth.Success)
             {
                 await hosts.ReleaseAsync(Host, Now(), $"health-check job {job.Id} succeeded");
+                quarantined.Invalidate();
                 logger.LogInformation("Host {Host} released: health-check job {JobId} succeeded", Host, job.Id);
             }
 
@@ -73,6 +75,7 @@ public sealed class HostLifecycleGrain(
             ["setup"] = s.Setup,
         })]).ToJsonString();
         await hosts.QuarantineAsync(Host, Now(), reason, suspectsJson, check);
+        quarantined.Invalidate();
         logger.LogWarning("Host {Host} quarantined: {Reason}; {Count} suspect jobs", Host, reason, suspects.Count);
     }
 
@@ -82,7 +85,12 @@ public sealed class HostLifecycleGrain(
         logger.LogInformation("Host {Host} wiped: {Reason}", Host, reason);
     }
 
-    public Task<bool> Release(string reason) => hosts.ReleaseAsync(Host, Now(), reason);
+    public async Task<bool> Release(string reason)
+    {
+        var released = await hosts.ReleaseAsync(Host, Now(), reason);
+        quarantined.Invalidate();
+        return released;
+    }
 
     /// <summary>
     /// Submits the configured health-check job for the failing testbox's group, pinned to that testbox; null when none

@@ -33,9 +33,20 @@ public sealed class HostStore(IOptions<JobStoreOptions> options) : IAsyncDisposa
         return new HostRow(host, Long(0), reader.GetInt32(1) == 1, Long(2), Text(3), Text(4), reader.IsDBNull(5) ? null : (long)reader.GetUInt64(5), Long(6), Text(7));
     }
 
-    /// <summary>Every job handed to a testbox on the host at or after <paramref name="sinceMillis"/>, oldest first.</summary>
-    public Task<List<HostJob>> ListJobsSinceAsync(string host, long sinceMillis) =>
-        QueryJobsAsync($"SELECT {HostJobColumns} FROM jobs WHERE host = @host AND boot_time >= @since ORDER BY boot_time, id", host, sinceMillis);
+    /// <summary>The most recent jobs handed to a testbox on the host.</summary>
+    public const int HistoryLimit = 2000;
+
+    /// <summary>
+    /// Every job handed to a testbox on the host at or after <paramref name="sinceMillis"/>, oldest first; at most the
+    /// <see cref="HistoryLimit"/> most recent, so a host that is never wiped does not make each job's end slower.
+    /// </summary>
+    public async Task<List<HostJob>> ListJobsSinceAsync(string host, long sinceMillis)
+    {
+        var newestFirst = await QueryJobsAsync(
+            $"SELECT {HostJobColumns} FROM jobs WHERE host = @host AND boot_time >= @since ORDER BY boot_time DESC, id DESC LIMIT {HistoryLimit}", host, sinceMillis);
+        newestFirst.Reverse();
+        return newestFirst;
+    }
 
     /// <summary>The jobs on the host that ended at or after <paramref name="sinceMillis"/>, newest end first.</summary>
     public Task<List<HostJob>> ListEndedNewestFirstAsync(string host, long sinceMillis, int limit) =>
@@ -59,6 +70,21 @@ public sealed class HostStore(IOptions<JobStoreOptions> options) : IAsyncDisposa
         await ExecuteAsync(
             "UPDATE hosts SET quarantined = 0, released_at = @at, release_reason = @reason, health_check_job_id = NULL WHERE host = @host AND quarantined = 1",
             host, ("@at", atMillis), ("@reason", reason)) == 1;
+
+    /// <summary>Every quarantined host, with why and its health-check job.</summary>
+    public async Task<Dictionary<string, Testboxes.HostGate>> ListQuarantinedAsync()
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand("SELECT host, quarantine_reason, health_check_job_id FROM hosts WHERE quarantined = 1", connection);
+        var gates = new Dictionary<string, Testboxes.HostGate>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            gates[reader.GetString(0)] = new Testboxes.HostGate(true, reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : (long)reader.GetUInt64(2));
+        }
+
+        return gates;
+    }
 
     /// <summary>Every host known from the registry or the hosts table, with its testbox count and quarantine.</summary>
     public async Task<List<(string Host, int Testboxes, bool Quarantined, long? WipedAt)>> ListAsync()

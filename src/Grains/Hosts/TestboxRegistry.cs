@@ -34,6 +34,11 @@ public sealed class TestboxRegistry(TestboxStore store, TestboxSightings sightin
         await _refresh.WaitAsync();
         try
         {
+            if (!fresh && _cached is { } recent && clock.GetUtcNow() - recent.At < CacheFor)
+            {
+                return recent.Seen;
+            }
+
             var since = (now - hosts.Value.SeenWindow).ToUnixTimeMilliseconds();
             var rows = await ListAsync();
             IReadOnlyList<SeenTestbox> seen = [.. rows.Where(r => r.LastSeen >= since).Select(r => new SeenTestbox(r.Testbox, Offers(r), r.MemoryMb, StateOf(r), r.LastSeen ?? 0))];

@@ -31,18 +31,6 @@ public sealed class TestboxStore(IOptions<JobStoreOptions> options) : IAsyncDisp
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Whether the host is quarantined, and its health-check job: the gate every consume passes (a primary-key read).</summary>
-    public async Task<HostGate> GetGateAsync(string host)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var command = new MySqlCommand("SELECT quarantine_reason, health_check_job_id FROM hosts WHERE host = @host AND quarantined = 1", connection);
-        command.Parameters.AddWithValue("@host", host);
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync()
-            ? new HostGate(true, reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : (long)reader.GetUInt64(1))
-            : HostGate.Open;
-    }
-
     /// <summary>Writes consume sightings in one statement: what each box offers, when it asked, until when it waits.</summary>
     public async Task UpsertSightingsAsync(IReadOnlyList<TestboxSighting> sightings)
     {
