@@ -95,4 +95,7 @@ public sealed record JobRecord
 
     /// <summary>When ended: the other jobs that touched its host since the host's last wipe (see docs/host-lifecycle.md).</summary>
     [Id(29)] public string? HostLifecycle { get; init; }
+
+    /// <summary>The job ended on a host that has not yet acted on it (wipe, quarantine, release); cleared by the host.</summary>
+    [Id(30)] public bool HostPending { get; init; }
 }

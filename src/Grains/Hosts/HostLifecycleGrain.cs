@@ -35,6 +35,13 @@ public sealed class HostLifecycleGrain(
             return;
         }
 
+        await ActOnAsync(job);
+        // Acted on (or nothing to do): the sweeper need not tell this host again. Every step above is safe to repeat.
+        await jobs.MarkHostToldAsync(job.Id);
+    }
+
+    private async Task ActOnAsync(JobRecord job)
+    {
         var row = await hosts.GetAsync(Host);
         var document = JsonNode.Parse(job.Document) as JsonObject ?? [];
         if (job.Health == JobHealth.Success && IsTrue(document["wipes_host"]))
@@ -52,6 +59,12 @@ public sealed class HostLifecycleGrain(
                 logger.LogInformation("Host {Host} released: health-check job {JobId} succeeded", Host, job.Id);
             }
 
+            return;
+        }
+
+        // A job told again by the sweeper after an operator released the host must not quarantine it anew.
+        if (row.ReleasedAt is { } released && job.FinishTime <= released)
+        {
             return;
         }
 

@@ -304,6 +304,7 @@ public sealed class JobGrain(
             Deadline = null,
             Crash = crash?.ToJson().ToJsonString(),
             HostLifecycle = await HostLifecycleAsync(job, millis),
+            HostPending = job.Host is not null,
             Version = job.Version + 1,
         };
         detail["health"] = health;
@@ -371,7 +372,7 @@ public sealed class JobGrain(
         return HostLifecycleFormat.Format(self, touched);
     }
 
-    /// <summary>Tells the job's host it ended (wipe, quarantine, release). A lost message delays quarantine until the next job on the host ends.</summary>
+    /// <summary>Tells the job's host it ended (wipe, quarantine, release). A lost message is re-driven by the sweeper (host_pending).</summary>
     private async Task TellHostAsync(JobRecord job)
     {
         if (job.Host is not { } host)
@@ -405,9 +406,16 @@ public sealed class JobGrain(
             FinishTime = millis,
             Deadline = null,
             CancelRequested = job.Stage != JobStages.Submit,
+            HostLifecycle = await HostLifecycleAsync(job, millis),
+            HostPending = job.Host is not null,
             Version = job.Version + 1,
         };
         var outcome = await WriteAsync(closed, new JobEvent(millis, "cluster_aborted", new JsonObject { ["from"] = job.Stage, ["reason"] = reason }));
+        if (outcome.Job is not null)
+        {
+            await TellHostAsync(outcome.Job);
+        }
+
         if (outcome.Job is not null && job.Stage == JobStages.Submit)
         {
             try

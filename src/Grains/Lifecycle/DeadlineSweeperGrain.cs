@@ -32,6 +32,25 @@ public sealed class DeadlineSweeperGrain(JobStore store, TestboxStore testboxes,
         await ActAsync("overdue", () => store.ListOverdueAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize), job => job.Expire());
         await ActAsync("held by a silent testbox", () => testboxes.ListJobsOfSilentTestboxesAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize), job => job.HeartbeatLost());
         await ReconcileClustersAsync();
+        await RetellHostsAsync();
+    }
+
+    /// <summary>Jobs whose end their host has not acted on (the direct call was lost) are told again.</summary>
+    private async Task RetellHostsAsync()
+    {
+        try
+        {
+            // Older than a few seconds: the job grain's own call is normally done by then.
+            var pending = await store.ListHostPendingAsync((clock.GetUtcNow() - TimeSpan.FromSeconds(5)).ToUnixTimeMilliseconds(), BatchSize);
+            foreach (var (id, host) in pending)
+            {
+                await GrainFactory.GetGrain<IHostLifecycleGrain>(host).JobEnded(id);
+            }
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning(error, "Host re-drive sweep failed; trying again next interval");
+        }
     }
 
     /// <summary>Clusters past their start deadline, or whose node jobs and barrier disagree, are told to reconcile.</summary>

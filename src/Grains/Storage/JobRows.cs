@@ -8,7 +8,7 @@ internal static class JobRows
     public const string Columns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, " +
         "priority, memory_mb, lease_id, boot_time, version, jj, running_time, post_run_time, manual_check_time, " +
-        "renew_time, finish_time, deadline, crash, cancel_requested, attempt, rescheduled_from, rescheduled_as, cluster_id, host, host_lifecycle";
+        "renew_time, finish_time, deadline, crash, cancel_requested, attempt, rescheduled_from, rescheduled_as, cluster_id, host, host_lifecycle, host_pending";
 
     public static JobRecord Read(MySqlDataReader r) => new()
     {
@@ -42,5 +42,6 @@ internal static class JobRows
         ClusterId = r.IsDBNull(27) ? null : (long)r.GetUInt64(27),
         Host = r.IsDBNull(28) ? null : r.GetString(28),
         HostLifecycle = r.IsDBNull(29) ? null : r.GetString(29),
+        HostPending = !r.IsDBNull(30) && r.GetInt32(30) == 1,
     };
 }

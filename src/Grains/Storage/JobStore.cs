@@ -135,6 +135,27 @@ public sealed class JobStore : IAsyncDisposable
         await transaction.CommitAsync();
     }
 
+    /// <summary>The host has acted on the job's end: the sweeper need not tell it again.</summary>
+    public Task MarkHostToldAsync(long id) =>
+        _committer.WriteAsync("UPDATE jobs SET host_pending = NULL WHERE id = @id AND host_pending = 1", P("@id", (ulong)id));
+
+    /// <summary>Ended jobs whose host has not acted on them, ended before <paramref name="beforeMillis"/>: id and host.</summary>
+    public async Task<List<(long Id, string Host)>> ListHostPendingAsync(long beforeMillis, int limit)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand(
+            $"SELECT id, host FROM jobs WHERE host_pending = 1 AND finish_time < @before ORDER BY finish_time LIMIT {Math.Clamp(limit, 1, 10_000)}", connection);
+        command.Parameters.AddWithValue("@before", beforeMillis);
+        var pending = new List<(long, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            pending.Add(((long)reader.GetUInt64(0), reader.GetString(1)));
+        }
+
+        return pending;
+    }
+
     /// <summary>The job's history, oldest first, as a JSON array; null when there is no such job.</summary>
     public async Task<string?> GetEventsAsync(long id)
     {
@@ -351,7 +372,7 @@ public sealed class JobStore : IAsyncDisposable
         "testbox = @testbox, job_stage = @stage, job_health = @health, lease_id = @lease_id, boot_time = @boot_time, " +
         "running_time = @running_time, post_run_time = @post_run_time, manual_check_time = @manual_check_time, " +
         "renew_time = @renew_time, finish_time = @finish_time, deadline = @deadline, crash = @crash, " +
-        "cancel_requested = @cancel_requested, rescheduled_as = @rescheduled_as, host = @host, host_lifecycle = @host_lifecycle, version = @version, " +
+        "cancel_requested = @cancel_requested, rescheduled_as = @rescheduled_as, host = @host, host_lifecycle = @host_lifecycle, host_pending = @host_pending, version = @version, " +
         "events = JSON_ARRAY_APPEND(COALESCE(events, '[]'), '$', JSON_EXTRACT(@event, '$'))";
 
     private static MySqlParameter[] MutableParameters(JobRecord job, JobEvent change) =>
@@ -361,7 +382,7 @@ public sealed class JobStore : IAsyncDisposable
         P("@manual_check_time", job.ManualCheckTime), P("@renew_time", job.RenewTime), P("@finish_time", job.FinishTime),
         P("@deadline", job.Deadline), P("@crash", job.Crash), P("@cancel_requested", job.CancelRequested),
         P("@rescheduled_as", job.RescheduledAs is { } successor ? (ulong)successor : null), P("@host", job.Host),
-        P("@host_lifecycle", job.HostLifecycle), P("@version", job.Version), P("@event", change.ToJson()),
+        P("@host_lifecycle", job.HostLifecycle), P("@host_pending", job.HostPending ? 1 : null), P("@version", job.Version), P("@event", change.ToJson()),
     ];
 
     private static MySqlParameter P(string name, object? value) => new(name, value ?? DBNull.Value);

@@ -84,4 +84,22 @@ public sealed class HostLifecycleTests(SiloFixture fixture) : IClassFixture<Silo
         Assert.Equal(string.Empty, ended["host_lifecycle"]!.GetValue<string>());
         Assert.NotNull(JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/hosts/{host}"))!["wiped_at"]);
     }
+
+    [Fact]
+    public async Task A_job_end_its_host_never_heard_of_is_told_again_by_the_sweeper()
+    {
+        var host = "hr" + Guid.NewGuid().ToString("N")[..4];
+        var reinstall = await RunAsync($"vm-2p8g--{host}-0", new JsonObject { ["wipes_host"] = true });
+        await FinishAsync(reinstall);
+        Assert.Equal(0, await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM jobs WHERE id = {reinstall} AND host_pending IS NOT NULL"));
+
+        // As if the job grain's call to the host had been lost: the wipe never happened and the job is still owed.
+        await Sql.ExecuteAsync(fixture.ConnectionString, $"UPDATE hosts SET wiped_at = NULL WHERE host = '{host}'");
+        await Sql.ExecuteAsync(fixture.ConnectionString, $"UPDATE jobs SET host_pending = 1 WHERE id = {reinstall}");
+
+        Assert.True(await Eventually.HoldsAsync(
+            async () => await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM hosts WHERE host = '{host}' AND wiped_at IS NOT NULL") == 1,
+            TimeSpan.FromSeconds(40)));
+        Assert.Equal(0, await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM jobs WHERE id = {reinstall} AND host_pending IS NOT NULL"));
+    }
 }

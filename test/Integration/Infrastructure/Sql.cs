@@ -13,6 +13,15 @@ public static class Sql
         return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Changes the table behind the API's back, to stage what a lost message or a crash would leave.</summary>
+    public static async Task<int> ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new MySqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Each row as "col=value, col=value", for failure messages.</summary>
     public static async Task<List<string>> RowsAsync(string connectionString, string sql)
     {
