@@ -49,25 +49,10 @@ public static class ClusterEndpoints
             return Problems.NotFound("id", $"no cluster has the id '{id}'");
         }
 
-        var (bytes, tooLarge) = await RequestBody.ReadAsync(context.Request, options.Value.MaxBodyBytes, context.RequestAborted);
-        if (tooLarge is not null)
+        var (body, problem) = await JsonBody.ReadObjectAsync(context.Request, options.Value.MaxBodyBytes, context.RequestAborted, " like {\"state\": \"ready\"}");
+        if (body is null)
         {
-            return tooLarge;
-        }
-
-        JsonObject body;
-        try
-        {
-            if (JsonNode.Parse(bytes.Span) is not JsonObject parsed)
-            {
-                return Problems.Field("body", "must be a JSON object like {\"state\": \"ready\"}");
-            }
-
-            body = parsed;
-        }
-        catch (JsonException error)
-        {
-            return Problems.Field("body", $"invalid JSON: {error.Message}");
+            return problem!;
         }
 
         var errors = new Dictionary<string, string[]>();

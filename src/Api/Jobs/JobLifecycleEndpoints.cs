@@ -48,7 +48,7 @@ public static class JobLifecycleEndpoints
 
     private static async Task<IResult> ChangeStageAsync(string id, HttpRequest request, IGrainFactory grains, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ReadObjectAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             return problem!;
@@ -76,7 +76,7 @@ public static class JobLifecycleEndpoints
 
     private static async Task<IResult> FinishAsync(string id, HttpRequest request, IGrainFactory grains, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ReadObjectAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             return problem!;
@@ -110,7 +110,7 @@ public static class JobLifecycleEndpoints
 
     private static async Task<IResult> RenewAsync(string id, HttpRequest request, IGrainFactory grains, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ReadObjectAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             return problem!;
@@ -171,26 +171,6 @@ public static class JobLifecycleEndpoints
         { Job: { } job } => Results.Json(JobJson.Render(job)),
         _ => Problems.Field("job_stage", outcome.Conflict ?? "the change is not allowed now", StatusCodes.Status409Conflict),
     };
-
-    private static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        var (bytes, tooLarge) = await RequestBody.ReadAsync(request, limit, cancellationToken);
-        if (tooLarge is not null)
-        {
-            return (null, tooLarge);
-        }
-
-        try
-        {
-            return JsonNode.Parse(bytes.Span) is JsonObject body
-                ? (body, null)
-                : (null, Problems.Field("body", "must be a JSON object"));
-        }
-        catch (JsonException error)
-        {
-            return (null, Problems.Field("body", $"invalid JSON: {error.Message}"));
-        }
-    }
 
     private static string? Text(JsonObject body, string field, Dictionary<string, string[]> errors, bool required)
     {

@@ -37,13 +37,13 @@ public static class HeartbeatEndpoints
             return badName;
         }
 
-        var (bytes, tooLarge) = await RequestBody.ReadAsync(request, api.Value.MaxBodyBytes, cancellationToken);
-        if (tooLarge is not null)
+        var (body, bodyProblem) = await JsonBody.ReadObjectAsync(request, api.Value.MaxBodyBytes, cancellationToken, ", like {\"interval_seconds\": 60, \"host\": \"h1\"}", emptyIsObject: true);
+        if (body is null)
         {
-            return tooLarge;
+            return bodyProblem!;
         }
 
-        var (interval, givenHost, problem) = ReadBody(bytes, lifecycle.Value.HeartbeatIntervalSeconds);
+        var (interval, givenHost, problem) = ReadFields(body, lifecycle.Value.HeartbeatIntervalSeconds);
         if (problem is not null)
         {
             return problem;
@@ -71,28 +71,8 @@ public static class HeartbeatEndpoints
         });
     }
 
-    private static (int Interval, string? Host, IResult? Problem) ReadBody(ReadOnlyMemory<byte> bytes, int fallback)
+    private static (int Interval, string? Host, IResult? Problem) ReadFields(JsonObject fields, int fallback)
     {
-        if (bytes.IsEmpty)
-        {
-            return (fallback, null, null);
-        }
-
-        JsonNode? body;
-        try
-        {
-            body = JsonNode.Parse(bytes.Span);
-        }
-        catch (JsonException error)
-        {
-            return (0, null, Problems.Field("body", $"invalid JSON: {error.Message}"));
-        }
-
-        if (body is not JsonObject fields)
-        {
-            return (0, null, Problems.Field("body", "must be a JSON object, like {\"interval_seconds\": 60, \"host\": \"h1\"}"));
-        }
-
         if (fields.Select(f => f.Key).FirstOrDefault(k => k is not ("interval_seconds" or "host")) is { } unknown)
         {
             return (0, null, Problems.Field(unknown, "is not a heartbeat field; use interval_seconds and host"));
