@@ -1,5 +1,4 @@
 using CompassCi.Grains.Storage;
-using Microsoft.Extensions.Options;
 using MySqlConnector;
 
 namespace CompassCi.Grains.Hosts;
@@ -8,12 +7,12 @@ namespace CompassCi.Grains.Hosts;
 /// The SQL of hosts: the <c>hosts</c> row (wipes, quarantine) and a host's history, read from the jobs that ran on
 /// it. The history is never written separately, so it cannot disagree with the jobs.
 /// </summary>
-public sealed class HostStore(IOptions<JobStoreOptions> options) : IAsyncDisposable
+public sealed class HostStore(JobStore jobs)
 {
     private const string HostJobColumns =
         "id, testbox, boot_time, finish_time, JSON_VALUE(jj, '$.prepares_host') IN ('true', '1'), job_health, JSON_VALUE(crash, '$.cause')";
 
-    private readonly MySqlDataSource _dataSource = new(new MySqlConnectionStringBuilder(options.Value.ConnectionString) { ConnectionReset = false }.ConnectionString);
+    private readonly MySqlDataSource _dataSource = jobs.DataSource;
 
     /// <summary>The host's row, or a fresh one when it has none.</summary>
     public async Task<HostRow> GetAsync(string host)
@@ -102,8 +101,6 @@ public sealed class HostStore(IOptions<JobStoreOptions> options) : IAsyncDisposa
 
         return hosts;
     }
-
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private async Task<List<HostJob>> QueryJobsAsync(string sql, string host, long sinceMillis)
     {

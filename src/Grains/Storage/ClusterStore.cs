@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using MySqlConnector;
 
 namespace CompassCi.Grains.Storage;
@@ -7,9 +6,9 @@ namespace CompassCi.Grains.Storage;
 /// The SQL of clusters: stored cluster specs, each cluster's barrier row, and the node jobs a barrier watches.
 /// (A cluster's first write, with its node jobs, is <see cref="JobStore.InsertClusterAsync"/>.)
 /// </summary>
-public sealed class ClusterStore(IOptions<JobStoreOptions> options) : IAsyncDisposable
+public sealed class ClusterStore(JobStore jobs)
 {
-    private readonly MySqlDataSource _dataSource = new(new MySqlConnectionStringBuilder(options.Value.ConnectionString) { ConnectionReset = false }.ConnectionString);
+    private readonly MySqlDataSource _dataSource = jobs.DataSource;
 
     /// <summary>Stores or replaces a named cluster spec (as JSON). True when it replaced one.</summary>
     public async Task<bool> PutSpecAsync(string name, string specJson, long nowMillis)
@@ -90,6 +89,4 @@ public sealed class ClusterStore(IOptions<JobStoreOptions> options) : IAsyncDisp
             "OR (c.outcome = 'aborted' AND j.job_stage <> 'finish') " +
             $"LIMIT {Math.Clamp(limit, 1, 10_000)}",
             ("@now", nowMillis));
-
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -5,6 +5,9 @@ namespace CompassCi.Grains.Storage;
 /// <summary>The mapping between a <c>jobs</c> row and a <see cref="JobRecord"/>, in one place.</summary>
 internal static class JobRows
 {
+    /// <summary>The stages of a job a testbox holds, as an SQL list: what leases, deadlines and the registry look at.</summary>
+    public const string ActiveStages = "('boot', 'running', 'post_run', 'manual_check', 'renew')";
+
     public const string Columns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, " +
         "priority, memory_mb, lease_id, boot_time, version, jj, running_time, post_run_time, manual_check_time, " +

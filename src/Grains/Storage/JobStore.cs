@@ -24,6 +24,12 @@ public sealed class JobStore : IAsyncDisposable
         _reader = new BatchedJobReader(_dataSource, o.ConcurrentCommits);
     }
 
+    /// <summary>
+    /// The connection pool of the scheduler's database. The other stores (testboxes, hosts, clusters) use this one
+    /// pool rather than opening their own to the same database.
+    /// </summary>
+    internal MySqlDataSource DataSource => _dataSource;
+
     /// <summary>Stores a new job. False when a different job already has this id.</summary>
     public async Task<bool> InsertAsync(JobRecord job)
     {
@@ -189,7 +195,7 @@ public sealed class JobStore : IAsyncDisposable
     public Task<List<long>> ListOverdueAsync(long nowMillis, int limit) =>
         SqlIds.ReadAsync(
             _dataSource,
-            "SELECT id FROM jobs WHERE job_stage IN ('boot', 'running', 'post_run', 'manual_check', 'renew') " +
+            $"SELECT id FROM jobs WHERE job_stage IN {JobRows.ActiveStages} " +
             $"AND deadline < @now ORDER BY deadline LIMIT {Math.Clamp(limit, 1, 10_000)}",
             ("@now", nowMillis));
 

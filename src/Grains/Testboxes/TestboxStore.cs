@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using CompassCi.Grains.Storage;
 using MySqlConnector;
 
@@ -8,12 +7,12 @@ namespace CompassCi.Grains.Testboxes;
 /// The SQL of the testbox registry: the <c>testboxes</c> table (heartbeats, what each box offers), and the jobs
 /// each testbox holds. Writes are single-row upserts, one per heartbeat or consume.
 /// </summary>
-public sealed class TestboxStore(IOptions<JobStoreOptions> options) : IAsyncDisposable
+public sealed class TestboxStore(JobStore jobs)
 {
     /// <summary>Stages in which a testbox has confirmed a job and so must keep heartbeating while it runs.</summary>
     private const string ConfirmedStages = "('running', 'post_run', 'manual_check', 'renew')";
 
-    private readonly MySqlDataSource _dataSource = new(new MySqlConnectionStringBuilder(options.Value.ConnectionString) { ConnectionReset = false }.ConnectionString);
+    private readonly MySqlDataSource _dataSource = jobs.DataSource;
 
     /// <summary>Records a heartbeat: the box must beat again before <paramref name="deadlineMillis"/>.</summary>
     public async Task HeartbeatAsync(string testbox, string host, long nowMillis, int intervalSeconds, long deadlineMillis)
@@ -64,8 +63,8 @@ public sealed class TestboxStore(IOptions<JobStoreOptions> options) : IAsyncDisp
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var command = new MySqlCommand(
             "SELECT t.testbox, t.host, t.tags, t.memory_mb, t.last_seen, t.last_heartbeat, t.heartbeat_deadline, t.waiting_until, " +
-            "(SELECT j.id FROM jobs j WHERE j.testbox = t.testbox AND j.job_stage IN ('boot', 'running', 'post_run', 'manual_check', 'renew') ORDER BY j.id DESC LIMIT 1) AS job_id, " +
-            "(SELECT j.job_stage FROM jobs j WHERE j.testbox = t.testbox AND j.job_stage IN ('boot', 'running', 'post_run', 'manual_check', 'renew') ORDER BY j.id DESC LIMIT 1) AS job_stage, " +
+            $"(SELECT j.id FROM jobs j WHERE j.testbox = t.testbox AND j.job_stage IN {JobRows.ActiveStages} ORDER BY j.id DESC LIMIT 1) AS job_id, " +
+            $"(SELECT j.job_stage FROM jobs j WHERE j.testbox = t.testbox AND j.job_stage IN {JobRows.ActiveStages} ORDER BY j.id DESC LIMIT 1) AS job_stage, " +
             "COALESCE(h.quarantined, 0) FROM testboxes t LEFT JOIN hosts h ON h.host = t.host" +
             (host is null ? "" : " WHERE t.host = @host") + " ORDER BY t.testbox", connection);
         command.Parameters.AddWithValue("@host", host);
@@ -110,7 +109,7 @@ public sealed class TestboxStore(IOptions<JobStoreOptions> options) : IAsyncDisp
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var command = new MySqlCommand(
             "SELECT id, job_stage, cancel_requested FROM jobs WHERE testbox = @t " +
-            "AND job_stage IN ('boot', 'running', 'post_run', 'manual_check', 'renew') ORDER BY id", connection);
+            $"AND job_stage IN {JobRows.ActiveStages} ORDER BY id", connection);
         command.Parameters.AddWithValue("@t", testbox);
         var held = new List<HeldJob>();
         await using var reader = await command.ExecuteReaderAsync();
@@ -134,6 +133,4 @@ public sealed class TestboxStore(IOptions<JobStoreOptions> options) : IAsyncDisp
             $"WHERE t.heartbeat_deadline < @now AND j.job_stage IN {ConfirmedStages} AND j.boot_time < t.heartbeat_deadline " +
             $"ORDER BY t.heartbeat_deadline LIMIT {Math.Clamp(limit, 1, 10_000)}",
             ("@now", nowMillis));
-
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }
