@@ -29,58 +29,43 @@ public sealed class DeadlineSweeperGrain(JobStore store, TestboxStore testboxes,
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        await ActAsync("overdue", () => store.ListOverdueAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize), job => job.Expire());
-        await ActAsync("held by a silent testbox", () => testboxes.ListJobsOfSilentTestboxesAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize), job => job.HeartbeatLost());
-        await ReconcileClustersAsync();
-        await RetellHostsAsync();
+        var now = clock.GetUtcNow();
+        await SweepForAsync("jobs overdue", () => store.ListOverdueAsync(now.ToUnixTimeMilliseconds(), BatchSize), id => Job(id).Expire());
+        await SweepForAsync("jobs held by a silent testbox", () => testboxes.ListJobsOfSilentTestboxesAsync(now.ToUnixTimeMilliseconds(), BatchSize), id => Job(id).HeartbeatLost());
+        await SweepForAsync("clusters to reconcile", () => clusters.ListNeedingReconcileAsync(now.ToUnixTimeMilliseconds(), BatchSize), async id =>
+        {
+            await GrainFactory.GetGrain<IClusterBarrierGrain>(Key(id)).Reconcile();
+            return true;
+        });
+
+        // Ended jobs whose host has not acted on them (the direct call was lost), older than a few seconds: the job
+        // grain's own call is normally done by then.
+        await SweepForAsync("ended on a host not yet told", () => store.ListHostPendingAsync((now - TimeSpan.FromSeconds(5)).ToUnixTimeMilliseconds(), BatchSize), async pending =>
+        {
+            await GrainFactory.GetGrain<IHostLifecycleGrain>(pending.Host).JobEnded(pending.Id);
+            return true;
+        });
     }
 
-    /// <summary>Jobs whose end their host has not acted on (the direct call was lost) are told again.</summary>
-    private async Task RetellHostsAsync()
-    {
-        try
-        {
-            // Older than a few seconds: the job grain's own call is normally done by then.
-            var pending = await store.ListHostPendingAsync((clock.GetUtcNow() - TimeSpan.FromSeconds(5)).ToUnixTimeMilliseconds(), BatchSize);
-            foreach (var (id, host) in pending)
-            {
-                await GrainFactory.GetGrain<IHostLifecycleGrain>(host).JobEnded(id);
-            }
-        }
-        catch (Exception error)
-        {
-            logger.LogWarning(error, "Host re-drive sweep failed; trying again next interval");
-        }
-    }
-
-    /// <summary>Clusters past their start deadline, or whose node jobs and barrier disagree, are told to reconcile.</summary>
-    private async Task ReconcileClustersAsync()
-    {
-        try
-        {
-            var found = await clusters.ListNeedingReconcileAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize);
-            await Task.WhenAll(found.Select(id => GrainFactory.GetGrain<IClusterBarrierGrain>(id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Reconcile()));
-        }
-        catch (Exception error)
-        {
-            logger.LogWarning(error, "Cluster reconcile sweep failed; trying again next interval");
-        }
-    }
-
-    private async Task ActAsync(string what, Func<Task<List<long>>> find, Func<IJobGrain, Task<bool>> act)
+    /// <summary>One sweep: finds what needs acting on and asks each one's grain to act; a failure waits for the next interval.</summary>
+    private async Task SweepForAsync<T>(string what, Func<Task<List<T>>> find, Func<T, Task<bool>> act)
     {
         try
         {
             var found = await find();
-            var acted = await Task.WhenAll(found.Select(id => act(GrainFactory.GetGrain<IJobGrain>(id.ToString(System.Globalization.CultureInfo.InvariantCulture)))));
+            var acted = await Task.WhenAll(found.Select(act));
             if (acted.Any(a => a))
             {
-                logger.LogInformation("Sweep acted on {Count} of {Found} jobs {What}", acted.Count(a => a), found.Count, what);
+                logger.LogInformation("Sweep acted on {Count} of {Found} {What}", acted.Count(a => a), found.Count, what);
             }
         }
         catch (Exception error)
         {
-            logger.LogWarning(error, "Sweep for jobs {What} failed; trying again next interval", what);
+            logger.LogWarning(error, "Sweep for {What} failed; trying again next interval", what);
         }
     }
+
+    private IJobGrain Job(long id) => GrainFactory.GetGrain<IJobGrain>(Key(id));
+
+    private static string Key(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
