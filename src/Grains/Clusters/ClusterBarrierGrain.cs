@@ -76,19 +76,8 @@ public sealed class ClusterBarrierGrain(ClusterStore store, TimeProvider clock, 
             return Reply(false, null);
         }
 
-        var until = clock.GetUtcNow() + maxWait;
-        while (true)
-        {
-            var changed = _changed.Task;
-            var word = Word(barrier);
-            var remaining = until - clock.GetUtcNow();
-            if (word != ClusterSyncWords.Retry || remaining <= TimeSpan.Zero)
-            {
-                return Reply(true, word);
-            }
-
-            await Task.WhenAny(changed, Task.Delay(remaining, clock));
-        }
+        await WaitUntilAsync(() => Word(barrier) != ClusterSyncWords.Retry, maxWait);
+        return Reply(true, Word(barrier));
     }
 
     public async Task<ClusterReply> Abort(string jobId, string reason)
@@ -116,20 +105,26 @@ public sealed class ClusterBarrierGrain(ClusterStore store, TimeProvider clock, 
     public async Task<ClusterChanges> Changes(int afterSeq, TimeSpan maxWait)
     {
         await EnsureLoadedAsync();
+        await WaitUntilAsync(() => _record is null || _record.Outcome != ClusterOutcomes.Active || _record.Changes.Count > afterSeq, maxWait);
+        return _record is null
+            ? new ClusterChanges([], ClusterOutcomes.Aborted, Unknown: true)
+            : new ClusterChanges([.. _record.Changes.Where(c => c.Seq > afterSeq)], _record.Outcome, Unknown: false);
+    }
+
+    /// <summary>
+    /// Waits, without blocking the grain, until <paramref name="done"/> holds or <paramref name="maxWait"/> passes. The
+    /// change signal is taken before the check, so a change between the two is never missed.
+    /// </summary>
+    private async Task WaitUntilAsync(Func<bool> done, TimeSpan maxWait)
+    {
         var until = clock.GetUtcNow() + maxWait;
         while (true)
         {
             var changed = _changed.Task;
-            if (_record is null)
-            {
-                return new ClusterChanges([], ClusterOutcomes.Aborted, Unknown: true);
-            }
-
-            var after = _record.Changes.Where(c => c.Seq > afterSeq).ToList();
             var remaining = until - clock.GetUtcNow();
-            if (after.Count > 0 || remaining <= TimeSpan.Zero || _record.Outcome != ClusterOutcomes.Active)
+            if (done() || remaining <= TimeSpan.Zero)
             {
-                return new ClusterChanges(after, _record.Outcome, Unknown: false);
+                return;
             }
 
             await Task.WhenAny(changed, Task.Delay(remaining, clock));
