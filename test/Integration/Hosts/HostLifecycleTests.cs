@@ -97,9 +97,10 @@ public sealed class HostLifecycleTests(SiloFixture fixture) : IClassFixture<Silo
         await Sql.ExecuteAsync(fixture.ConnectionString, $"UPDATE hosts SET wiped_at = NULL WHERE host = '{host}'");
         await Sql.ExecuteAsync(fixture.ConnectionString, $"UPDATE jobs SET host_pending = 1 WHERE id = {reinstall}");
 
+        // The host wipes, then clears the flag: wait for both, not just the first.
         Assert.True(await Eventually.HoldsAsync(
-            async () => await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM hosts WHERE host = '{host}' AND wiped_at IS NOT NULL") == 1,
+            async () => await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM hosts WHERE host = '{host}' AND wiped_at IS NOT NULL") == 1
+                        && await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM jobs WHERE id = {reinstall} AND host_pending IS NOT NULL") == 0,
             TimeSpan.FromSeconds(40)));
-        Assert.Equal(0, await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM jobs WHERE id = {reinstall} AND host_pending IS NOT NULL"));
     }
 }
