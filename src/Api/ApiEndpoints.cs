@@ -10,6 +10,16 @@ namespace CompassCi.Api;
 /// <summary>Maps every endpoint group of the REST gateway.</summary>
 public static class ApiEndpoints
 {
+    /// <summary>The gateway's pipeline: problem details for failures (503 for a dependency that is down), OpenAPI, every endpoint.</summary>
+    public static WebApplication UseCompassCiApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.MapOpenApi();
+        app.MapCompassCiApi();
+        return app;
+    }
+
     public static IEndpointRouteBuilder MapCompassCiApi(this IEndpointRouteBuilder app)
     {
         app.MapHealthEndpoints();

@@ -1,8 +1,9 @@
 global using CompassCi.Contracts.Jobs;
-global using CompassCi.Contracts.Queues;
+global using CompassCi.Grains.Clusters;
+global using CompassCi.Grains.Hosts;
+global using CompassCi.Grains.Jobs;
+global using CompassCi.Grains.Queues;
 global using Microsoft.AspNetCore.Builder;
 global using Microsoft.AspNetCore.Http;
 global using Microsoft.AspNetCore.Routing;
 global using Orleans;
-global using CompassCi.Contracts.Clusters;
-global using CompassCi.Contracts.Hosts;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CompassCi.Api.Http;
-using CompassCi.Api.Jobs;
+using CompassCi.Grains.Submit;
 using CompassCi.Grains.Clusters;
 using CompassCi.Grains.Storage;
 using Microsoft.Extensions.Options;
@@ -45,7 +45,7 @@ public static partial class ClusterSpecEndpoints
         var parsed = JobDocumentReader.ReadObject(body, request.ContentType, "one cluster spec");
         if (parsed.Document is not { } document)
         {
-            return Problems.Invalid(parsed.Errors, parsed.Errors.ContainsKey("content_type") ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status400BadRequest);
+            return Problems.Invalid(parsed.Errors, parsed.Errors.ContainsKey(JobDocumentReader.ContentTypeField) ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status400BadRequest);
         }
 
         var spec = ClusterSpecReader.Read(document);

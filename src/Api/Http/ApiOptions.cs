@@ -1,8 +1,13 @@
+using CompassCi.Grains.Configuration;
+
 namespace CompassCi.Api.Http;
 
-/// <summary>Limits of the HTTP API (configuration section <c>CompassCi:Api</c>).</summary>
-public sealed class ApiOptions
+/// <summary>Limits of the HTTP API (section <c>CompassCi:Api</c>).</summary>
+public sealed class ApiOptions : ICheckedOptions
 {
+    /// <inheritdoc/>
+    public static string Section => "CompassCi:Api";
+
     /// <summary>Largest request body accepted; larger ones get 413. Default 1 MiB.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
@@ -11,4 +16,12 @@ public sealed class ApiOptions
 
     /// <summary>Longest long-poll wait a consume may ask for. Default 120 s.</summary>
     public int MaxWaitSeconds { get; set; } = 120;
+
+    /// <inheritdoc/>
+    public IEnumerable<string> Check() =>
+    [
+        .. OptionRules.Between(Section, nameof(MaxBodyBytes), MaxBodyBytes, 1024, 1L << 30, " of bytes"),
+        .. OptionRules.Between(Section, nameof(MaxWaitSeconds), MaxWaitSeconds, 0, 3600, " of seconds"),
+        .. OptionRules.Between(Section, nameof(DefaultWaitSeconds), DefaultWaitSeconds, 0, MaxWaitSeconds, " of seconds (at most MaxWaitSeconds)"),
+    ];
 }

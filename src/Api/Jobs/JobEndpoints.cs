@@ -2,12 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using CompassCi.Api.Http;
-using CompassCi.Grains.Clusters;
-using CompassCi.Grains.Hosts;
-using CompassCi.Grains.Jobs;
-using CompassCi.Grains.Lifecycle;
-using CompassCi.Grains.Scheduling;
 using CompassCi.Grains.Storage;
+using CompassCi.Grains.Submit;
 using Microsoft.Extensions.Options;
 
 namespace CompassCi.Api.Jobs;
@@ -15,15 +11,15 @@ namespace CompassCi.Api.Jobs;
 /// <summary>Submit, read and list jobs: <c>/api/v1/jobs</c>.</summary>
 public static class JobEndpoints
 {
-    private const int MaxIdAttempts = 5;
-
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/v1/jobs").WithTags("Jobs");
         jobs.MapPost("", SubmitAsync)
-            .WithSummary("Submit one lkp job (JSON, or YAML with Content-Type: application/yaml).")
+            .WithSummary("Submit one lkp job (JSON, or YAML with Content-Type: application/yaml); with submit_id, a repeat answers 200 and the job created the first time.")
             .Produces<JsonObject>(StatusCodes.Status201Created)
+            .Produces<JsonObject>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         jobs.MapGet("/{id}", GetAsync)
@@ -37,7 +33,7 @@ public static class JobEndpoints
         return app;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, JobSubmitter submitter, JobIdGenerator ids, TimeProvider clock, ClusterSubmitter clusters, TestboxRegistry registry, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, JobSubmitter submitter, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (tooLarge is not null)
@@ -45,138 +41,36 @@ public static class JobEndpoints
             return tooLarge;
         }
 
-        var parsed = JobDocumentReader.Read(body, request.ContentType);
-        if (parsed.Document is not { } document)
+        var outcome = await submitter.SubmitAsync(body, request.ContentType);
+        return outcome.Status switch
         {
-            return Problems.Invalid(parsed.Errors, parsed.Errors.ContainsKey("content_type") ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status400BadRequest);
-        }
-
-        if (ClusterSubmitter.IsClusterJob(document))
-        {
-            var split = await clusters.SplitAsync(document);
-            if (split.Errors.Count > 0)
-            {
-                return Problems.Invalid(split.Errors);
-            }
-
-            if (split.LocalJob is null)
-            {
-                return await SubmitClusterAsync(split.NodeJobs, clusters, ids, clock, registry);
-            }
-
-            document = split.LocalJob;
-        }
-
-        var (needs, errors) = ReadNeeds(document);
-        if (needs is null)
-        {
-            return Problems.Invalid(errors);
-        }
-
-        for (var attempt = 0; attempt < MaxIdAttempts; attempt++)
-        {
-            var job = NewJob.Pending(ids.Next(), clock.GetUtcNow().ToUnixTimeMilliseconds(), document, needs);
-            if (await submitter.SubmitAsync(job))
-            {
-                var answer = JobJson.Render(job, document);
-                await AddWarningsAsync(answer, [needs], registry);
-                return Results.Json(answer, statusCode: StatusCodes.Status201Created);
-            }
-        }
-
-        return Problems.Unavailable("could not allocate a job id; try again");
+            SubmitStatus.Created => Results.Json(Render(outcome), statusCode: StatusCodes.Status201Created),
+            SubmitStatus.AlreadySubmitted => Results.Json(Render(outcome), statusCode: StatusCodes.Status200OK),
+            SubmitStatus.SubmitIdConflict => Problems.Invalid(outcome.Errors, StatusCodes.Status409Conflict),
+            _ => Problems.Invalid(outcome.Errors, outcome.IsUnsupportedContentType ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status400BadRequest),
+        };
     }
 
     /// <summary>
-    /// Stores every node job of a cluster and its barrier at once; answers the first node job (whose id is the
-    /// cluster id) with <c>jobs</c>, every node job.
+    /// The first job (for a multi-node job, the first node job, whose id is the cluster id, with <c>jobs</c>: every node
+    /// job), and <c>warnings</c> when there are any.
     /// </summary>
-    private static async Task<IResult> SubmitClusterAsync(IReadOnlyList<JsonObject> nodeJobs, ClusterSubmitter clusters, JobIdGenerator ids, TimeProvider clock, TestboxRegistry registry)
+    private static JsonObject Render(SubmitOutcome outcome)
     {
-        var errors = new Dictionary<string, string[]>();
-        var needs = new List<JobRequirements>();
-        foreach (var nodeJob in nodeJobs)
+        var rendered = outcome.Jobs.Select(j => JobJson.Render(j.Job, j.Document)).ToList();
+        var isCluster = outcome.Jobs[0].Job.ClusterId is not null;
+        var answer = isCluster ? (JsonObject)rendered[0].DeepClone() : rendered[0];
+        if (isCluster)
         {
-            var (need, problems) = ReadNeeds(nodeJob);
-            foreach (var (field, messages) in problems)
-            {
-                errors[$"{nodeJob["cluster_node"]?.GetValue<string>()}.{field}"] = messages;
-            }
-
-            if (need is not null)
-            {
-                needs.Add(need);
-            }
+            answer["jobs"] = new JsonArray([.. rendered]);
         }
 
-        if (errors.Count > 0)
+        if (outcome.Warnings.Count > 0)
         {
-            return Problems.Invalid(errors);
+            answer["warnings"] = new JsonArray([.. outcome.Warnings.Select(w => (JsonNode)w)]);
         }
 
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var clusterId = ids.Next();
-        var records = new List<JobRecord>();
-        for (var i = 0; i < nodeJobs.Count; i++)
-        {
-            var id = i == 0 ? clusterId : ids.Next();
-            nodeJobs[i]["cluster_id"] = Key(clusterId);
-            records.Add(NewJob.Pending(id, now, nodeJobs[i], needs[i], clusterId));
-        }
-
-        await clusters.SubmitAsync(records, nodeJobs);
-        var rendered = records.Select((r, i) => JobJson.Render(r, nodeJobs[i])).ToList();
-        var answer = (JsonObject)rendered[0].DeepClone();
-        answer["jobs"] = new JsonArray([.. rendered]);
-        await AddWarningsAsync(answer, needs, registry);
-        return Results.Json(answer, statusCode: StatusCodes.Status201Created);
-    }
-
-    /// <summary>
-    /// Adds <c>warnings</c> when no testbox seen recently could take the job (or one of its node jobs): accepted, but
-    /// the submitter learns now, not after hours of waiting. A registry that cannot be read adds no warning.
-    /// </summary>
-    private static async Task AddWarningsAsync(JsonObject answer, IReadOnlyList<JobRequirements> needs, TestboxRegistry registry)
-    {
-        IReadOnlyList<SeenTestbox> seen;
-        try
-        {
-            seen = await registry.SeenRecentlyAsync(fresh: false);
-        }
-        catch (MySqlConnector.MySqlException)
-        {
-            return;
-        }
-
-        var warnings = needs.Select(n => WaitExplainer.Warning(n.Tags, seen)).OfType<string>().Distinct().ToList();
-        if (warnings.Count > 0)
-        {
-            answer["warnings"] = new JsonArray([.. warnings.Select(w => (JsonNode)w)]);
-        }
-    }
-
-    /// <summary>What the job needs from a testbox, and its own limits; the tbox_group it implies is written back into it.</summary>
-    private static (JobRequirements? Needs, IReadOnlyDictionary<string, string[]> Errors) ReadNeeds(JsonObject document)
-    {
-        var requirements = JobRequirementsReader.Read(document);
-        var (_, maxAttemptsError) = MaxAttempts.Read(document);
-        if (requirements.Requirements is not { } needs || maxAttemptsError is not null)
-        {
-            var errors = new Dictionary<string, string[]>(requirements.Errors);
-            if (maxAttemptsError is not null)
-            {
-                errors[MaxAttempts.Field] = [maxAttemptsError];
-            }
-
-            return (null, errors);
-        }
-
-        if (needs.TboxGroup is not null)
-        {
-            document["tbox_group"] = needs.TboxGroup;
-        }
-
-        return (needs, requirements.Errors);
+        return answer;
     }
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
@@ -190,7 +84,7 @@ public static class JobEndpoints
         return job is null ? Problems.NotFound("id", $"no job has the id '{id}'") : Results.Json(JobJson.Render(job));
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, JobStore store)
+    private static async Task<IResult> ListAsync(HttpRequest request, JobQueries queries)
     {
         var q = request.Query;
         var errors = new Dictionary<string, string[]>();
@@ -230,7 +124,7 @@ public static class JobEndpoints
             return Problems.Invalid(errors);
         }
 
-        var page = await store.ListAsync(new JobQuery(stage, Text("my_account"), Text("suite"), Text("tbox_group"), Text("testbox"), before, limit));
+        var page = await queries.ListAsync(new JobQuery(stage, Text("my_account"), Text("suite"), Text("tbox_group"), Text("testbox"), before, limit));
         var items = new JsonArray([.. page.Select(j => (JsonNode)JobJson.Render(j))]);
         var next = page.Count == limit ? PageCursor.Encode(page[^1].Id) : null;
         return Results.Json(new JsonObject { ["jobs"] = items, ["next"] = next });

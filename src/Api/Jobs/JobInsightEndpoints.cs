@@ -27,7 +27,7 @@ public static class JobInsightEndpoints
         return app;
     }
 
-    private static async Task<IResult> WhyAsync(string id, JobStore jobs, TestboxRegistry registry)
+    private static async Task<IResult> WhyAsync(string id, JobStore jobs, JobQueries queries, TestboxRegistry registry)
     {
         if (!JobEndpoints.TryParseId(id, out var jobId) || await jobs.GetAsync(jobId) is not { } job)
         {
@@ -48,7 +48,7 @@ public static class JobInsightEndpoints
         var tags = JsonNode.Parse(job.Document) is JsonObject document && JobRequirementsReader.Read(document).Requirements is { } needs
             ? needs.Tags
             : new Dictionary<string, string>();
-        var reasons = WaitExplainer.Explain(tags, job.MemoryMb, await registry.SeenRecentlyAsync(fresh: true), await jobs.CountAheadAsync(job));
+        var reasons = WaitExplainer.Explain(tags, job.MemoryMb, await registry.SeenRecentlyAsync(fresh: true), await queries.CountAheadAsync(job));
         return Results.Json(new JsonObject
         {
             ["id"] = id,

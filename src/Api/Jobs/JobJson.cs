@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CompassCi.Grains.Lifecycle;
 
 namespace CompassCi.Api.Jobs;
 
@@ -34,7 +35,7 @@ public static class JobJson
         json["renew_time"] = job.RenewTime is { } renew ? Time(renew) : null;
         json["finish_time"] = job.FinishTime is { } finish ? Time(finish) : null;
         json["deadline"] = job.Deadline is { } deadline ? Time(deadline) : null;
-        json["crash"] = job.Crash is { } crash ? JsonNode.Parse(crash) : null;
+        json["crash"] = job.Crash is { } crash ? CrashReportJson.ToJson(crash) : null;
         json["abort"] = job.CancelRequested;
         json["attempt"] = job.Attempt;
         json["rescheduled_from"] = job.RescheduledFrom?.ToString(CultureInfo.InvariantCulture);

@@ -104,8 +104,7 @@ public static class JobLifecycleEndpoints
         // lkp-tests words ("finished", "OOM") map onto healths, as compass-ci does.
         var normalised = JobHealth.IsKnown(health!) ? health! : JobHealth.FromJobState(health!)!;
         var report = crash.Report ?? (normalised == JobHealth.Crash ? CrashReport.Unknown : null);
-        var crashJson = report?.ToJson().ToJsonString();
-        return await UpdateAsync(id, grains, job => job.Finish(normalised, crashJson, testbox));
+        return await UpdateAsync(id, grains, job => job.Finish(normalised, report, testbox));
     }
 
     private static async Task<IResult> RenewAsync(string id, HttpRequest request, IGrainFactory grains, IOptions<ApiOptions> options, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ public static class CrashStatsEndpoints
         return app;
     }
 
-    private static async Task<IResult> CountAsync(HttpRequest request, JobStore store, TimeProvider clock)
+    private static async Task<IResult> CountAsync(HttpRequest request, JobQueries store, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var errors = new Dictionary<string, string[]>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CompassCi.Grains.Storage;
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
 using CompassCi.Grains.Hosts;

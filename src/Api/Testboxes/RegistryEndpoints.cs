@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CompassCi.Grains.Storage;
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
 using CompassCi.Grains.Hosts;

@@ -29,4 +29,16 @@ public static class JobStages
 
     /// <summary>Every stage, in lifecycle order.</summary>
     public static readonly IReadOnlyList<string> All = [Submit, Boot, Running, PostRun, ManualCheck, Renew, Finish];
+
+    /// <summary>The stages in which a testbox holds the job: every stage but <c>submit</c> and <c>finish</c>.</summary>
+    public static readonly IReadOnlyList<string> Active = [Boot, Running, PostRun, ManualCheck, Renew];
+
+    /// <summary>The active stages the testbox has confirmed (all but <c>boot</c>): it must keep heartbeating in them.</summary>
+    public static readonly IReadOnlyList<string> Confirmed = [Running, PostRun, ManualCheck, Renew];
+
+    /// <summary>Whether a testbox holds a job in <paramref name="stage"/>; see <see cref="Active"/>.</summary>
+    public static bool IsActive(string stage) => Active.Contains(stage, StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="stage"/> is <c>finish</c>: no change leads out of it.</summary>
+    public static bool IsFinal(string stage) => stage == Finish;
 }

@@ -7,7 +7,7 @@ namespace CompassCi.Grains.Dispatch;
 /// Serves a consume: finds the queues whose keys the testbox satisfies, takes the best job among their
 /// heads, and when none fits waits on all of them (and on new queue keys) until the deadline.
 /// </summary>
-public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys, JobStore store, TimeProvider clock)
+public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys, JobStore store, ConsumeRequestStore consumeRequests, TimeProvider clock)
 {
     /// <summary>Longest single wait inside a grain; longer waits are several rounds, each re-reading the candidates.</summary>
     private static readonly TimeSpan RoundLimit = TimeSpan.FromSeconds(20);
@@ -20,7 +20,7 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
         {
             // Bumping the attempt first fences any assignment of an earlier attempt still in flight (say,
             // from a silo that just died): after this, that assignment has either landed or never will.
-            attempt = await store.BeginConsumeAttemptAsync(request.LeaseId, request.Testbox, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            attempt = await consumeRequests.BeginAttemptAsync(request.LeaseId, request.Testbox, clock.GetUtcNow().ToUnixTimeMilliseconds());
             if (attempt > 1 && await store.FindByLeaseAsync(request.Testbox, request.LeaseId) is { } again)
             {
                 return again.Stage == JobStages.Boot ? again : null;

@@ -12,8 +12,8 @@ namespace CompassCi.Grains.Hosts;
 /// True for a provisioning or setup job (osstest's <c>selectprep</c>): it changes the host on purpose, so it is
 /// marked in lifecycles and never elided.
 /// </param>
-/// <param name="Health">How the job ended (a <see cref="Lifecycle.JobHealth"/> value); null while it runs.</param>
-/// <param name="CrashCause">The crash's cause (a <see cref="Lifecycle.CrashCause"/> value) when the job crashed, else null.</param>
+/// <param name="Health">How the job ended (a <see cref="Contracts.Jobs.JobHealth"/> value); null while it runs.</param>
+/// <param name="CrashCause">The crash's cause (a <see cref="Contracts.Jobs.CrashCause"/> value) when the job crashed, else null.</param>
 public sealed record HostJob(long JobId, string Testbox, long StartTime, long? EndTime, bool Setup, string? Health, string? CrashCause)
 {
     /// <summary>

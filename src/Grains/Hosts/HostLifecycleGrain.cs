@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CompassCi.Grains.Jobs;
-using CompassCi.Grains.Lifecycle;
-using CompassCi.Grains.Scheduling;
 using CompassCi.Grains.Storage;
+using CompassCi.Grains.Submit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +18,6 @@ public sealed class HostLifecycleGrain(
     QuarantinedHosts quarantined,
     JobStore jobs,
     JobSubmitter submitter,
-    JobIdGenerator ids,
     TimeProvider clock,
     IOptions<HostPolicyOptions> options,
     ILogger<HostLifecycleGrain> logger)
@@ -35,9 +32,8 @@ public sealed class HostLifecycleGrain(
             return;
         }
 
+        // Every step is safe to repeat: the job's end is told again when its effect was not marked done.
         await ActOnAsync(job);
-        // Acted on (or nothing to do): the sweeper need not tell this host again. Every step above is safe to repeat.
-        await jobs.MarkHostToldAsync(job.Id);
     }
 
     private async Task ActOnAsync(JobRecord job)
@@ -107,7 +103,8 @@ public sealed class HostLifecycleGrain(
 
     /// <summary>
     /// Submits the configured health-check job for the failing testbox's group, pinned to that testbox; null when none
-    /// is configured or it cannot be built (then only an operator releases the host).
+    /// is configured or it is not a valid job (then only an operator releases the host). Its <c>submit_id</c> names the
+    /// job whose end quarantined the host, so telling this host again about that job finds the same health check.
     /// </summary>
     private async Task<long?> SubmitHealthCheckAsync(JobRecord failed)
     {
@@ -116,26 +113,34 @@ public sealed class HostLifecycleGrain(
             return null;
         }
 
+        JsonObject? document;
         try
         {
-            if (JsonNode.Parse(template) is not JsonObject document)
-            {
-                throw new JsonException("not a JSON object");
-            }
-
-            document["testbox"] = testbox;
-            document.Remove("tbox_group");
-            document["host_health_check"] = Host;
-            var needs = JobRequirementsReader.Read(document).Requirements
-                        ?? throw new JsonException("its requirements are not valid");
-            var job = NewJob.Pending(ids.Next(), Now(), document, needs);
-            return await submitter.SubmitAsync(job) ? job.Id : null;
+            document = JsonNode.Parse(template) as JsonObject;
         }
-        catch (Exception error) when (error is JsonException or InvalidOperationException or NullReferenceException)
+        catch (JsonException)
         {
-            logger.LogError(error, "Health-check job for tbox_group {Group} is not a valid job; host {Host} waits for an operator", group, Host);
+            document = null;
+        }
+
+        if (document is null)
+        {
+            logger.LogError("Health-check job for tbox_group {Group} is not a JSON object; host {Host} waits for an operator", group, Host);
             return null;
         }
+
+        document["testbox"] = testbox;
+        document.Remove("tbox_group");
+        document["host_health_check"] = Host;
+        document[SubmitIds.Field] = $"host-health-check:{Host}:{failed.Id.ToString(CultureInfo.InvariantCulture)}";
+        var outcome = await submitter.SubmitAsync(document);
+        if (outcome.Jobs.Count == 0)
+        {
+            logger.LogError("Health-check job for tbox_group {Group} was refused ({Errors}); host {Host} waits for an operator", group, string.Join("; ", outcome.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")), Host);
+            return null;
+        }
+
+        return outcome.Jobs[0].Job.Id;
     }
 
     private static bool IsTrue(JsonNode? node) => node?.GetValueKind() switch

@@ -1,3 +1,4 @@
+using CompassCi.Grains.Storage;
 using CompassCi.Grains.Testboxes;
 
 namespace CompassCi.Grains.Hosts;

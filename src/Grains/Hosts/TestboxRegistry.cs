@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CompassCi.Grains.Lifecycle;
+using CompassCi.Grains.Storage;
 using CompassCi.Grains.Testboxes;
 using Microsoft.Extensions.Options;
 

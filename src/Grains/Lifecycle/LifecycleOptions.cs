@@ -1,12 +1,17 @@
+using CompassCi.Grains.Configuration;
+
 namespace CompassCi.Grains.Lifecycle;
 
 /// <summary>How long a testbox has to confirm a job, how often it must heartbeat, and how often overdue jobs are looked for (section <c>CompassCi:Lifecycle</c>).</summary>
-public sealed class LifecycleOptions
+public sealed class LifecycleOptions : ICheckedOptions
 {
+    /// <inheritdoc/>
+    public static string Section => "CompassCi:Lifecycle";
+
     /// <summary>Seconds a consumed job stays leased to its testbox without a confirmation. Default 300.</summary>
     public int LeaseSeconds { get; set; } = 300;
 
-    /// <summary>How often the sweeper looks for expired leases and overdue deadlines. Default 10 s.</summary>
+    /// <summary>How often the sweeper looks for expired leases, overdue deadlines and undelivered effects. Default 10 s.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often a testbox should heartbeat when it does not say. Default 60 s.</summary>
@@ -14,4 +19,13 @@ public sealed class LifecycleOptions
 
     /// <summary>Heartbeats a testbox may miss before the job it holds is declared crashed. Default 3.</summary>
     public int MissedHeartbeats { get; set; } = 3;
+
+    /// <inheritdoc/>
+    public IEnumerable<string> Check() =>
+    [
+        .. OptionRules.Between(Section, nameof(LeaseSeconds), LeaseSeconds, 1, 86_400, " of seconds"),
+        .. OptionRules.Between(Section, nameof(SweepInterval), SweepInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+        .. OptionRules.Between(Section, nameof(HeartbeatIntervalSeconds), HeartbeatIntervalSeconds, 1, 86_400, " of seconds"),
+        .. OptionRules.Between(Section, nameof(MissedHeartbeats), MissedHeartbeats, 1, 100),
+    ];
 }

@@ -1,9 +1,14 @@
+using CompassCi.Grains.Configuration;
+
 namespace CompassCi.Grains.Lifecycle;
 
-/// <summary>Configuration of <see cref="ReschedulePolicy"/>.</summary>
-public sealed class ReschedulePolicyOptions
+/// <summary>Configuration of <see cref="ReschedulePolicy"/> (section <c>CompassCi:Reschedule</c>).</summary>
+public sealed class ReschedulePolicyOptions : ICheckedOptions
 {
-    /// <summary>The default number of attempts a job gets in all (the first run included); 0 turns rescheduling off.</summary>
+    /// <inheritdoc/>
+    public static string Section => "CompassCi:Reschedule";
+
+    /// <summary>The default number of attempts a job gets in all (the first run included); 0 turns rescheduling off. Default 3.</summary>
     public int MaxAttempts { get; set; } = 3;
 
     /// <summary>
@@ -19,4 +24,13 @@ public sealed class ReschedulePolicyOptions
         [CrashCause.Scheduler] = true,
         [CrashCause.Unknown] = true,
     };
+
+    /// <inheritdoc/>
+    public IEnumerable<string> Check() =>
+    [
+        .. OptionRules.Between(Section, nameof(MaxAttempts), MaxAttempts, 0, Lifecycle.MaxAttempts.Limit),
+        .. RescheduleByCause.Keys
+            .Where(cause => !CrashCause.All.Contains(cause, StringComparer.Ordinal))
+            .Select(cause => $"{Section}:{nameof(RescheduleByCause)}:{cause} names no cause; use {string.Join(", ", CrashCause.All)}"),
+    ];
 }

@@ -65,20 +65,10 @@ public static class StageTransitions
         {
             JobStages.Submit => new CancelDecision(CancelAction.FinishAsCancelled, "cancelled while waiting in its queue"),
             JobStages.Finish => new CancelDecision(CancelAction.Refuse, "job is in stage 'finish'; it has already ended and cannot be cancelled"),
-            _ when IsActive(stage) => new CancelDecision(CancelAction.MarkForAbort, $"cancel requested in stage '{stage}'; the testbox is told to abort on its next call"),
+            _ when JobStages.IsActive(stage) => new CancelDecision(CancelAction.MarkForAbort, $"cancel requested in stage '{stage}'; the testbox is told to abort on its next call"),
             _ => new CancelDecision(CancelAction.Refuse, $"job is in stage '{stage}', which is not a stage this scheduler knows; it cannot be cancelled"),
         };
     }
-
-    /// <summary>Whether <paramref name="stage"/> is final (<c>finish</c>): no change leads out of it.</summary>
-    public static bool IsFinal(string stage) => stage == JobStages.Finish;
-
-    /// <summary>
-    /// Whether a testbox holds a job in <paramref name="stage"/> (every stage but <c>submit</c> and <c>finish</c>):
-    /// the stages whose deadlines and heartbeats the lifecycle driver watches.
-    /// </summary>
-    public static bool IsActive(string stage) =>
-        stage is JobStages.Boot or JobStages.Running or JobStages.PostRun or JobStages.ManualCheck or JobStages.Renew;
 
     private static ReadOnlyDictionary<string, IReadOnlyList<string>> BuildTable()
     {

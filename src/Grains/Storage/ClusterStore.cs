@@ -1,92 +1,60 @@
 using MySqlConnector;
+using static CompassCi.Grains.Storage.SqlStatement;
 
 namespace CompassCi.Grains.Storage;
 
 /// <summary>
-/// The SQL of clusters: stored cluster specs, each cluster's barrier row, and the node jobs a barrier watches.
-/// (A cluster's first write, with its node jobs, is <see cref="JobStore.InsertClusterAsync"/>.)
+/// The owner of <c>cluster_specs</c> and <c>cluster_barriers</c>, and the reader of the node jobs a barrier watches.
+/// A cluster's first barrier row is written with its node jobs (<see cref="InsertBarrier"/> in
+/// <see cref="JobStore.InsertClusterAsync"/>).
 /// </summary>
-public sealed class ClusterStore(JobStore jobs)
+public sealed class ClusterStore(MySqlDataSource dataSource)
 {
-    private readonly MySqlDataSource _dataSource = jobs.DataSource;
-
     /// <summary>Stores or replaces a named cluster spec (as JSON). True when it replaced one.</summary>
-    public async Task<bool> PutSpecAsync(string name, string specJson, long nowMillis)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var command = new MySqlCommand(
-            "INSERT INTO cluster_specs (name, spec, updated_at) VALUES (@name, @spec, @now) " +
-            "ON DUPLICATE KEY UPDATE spec = VALUES(spec), updated_at = VALUES(updated_at)", connection);
-        command.Parameters.AddWithValue("@name", name);
-        command.Parameters.AddWithValue("@spec", specJson);
-        command.Parameters.AddWithValue("@now", nowMillis);
+    public async Task<bool> PutSpecAsync(string name, string specJson, long nowMillis) =>
         // MariaDB counts 2 affected rows for an update through ON DUPLICATE KEY.
-        return await command.ExecuteNonQueryAsync() == 2;
-    }
+        await dataSource.ExecuteAsync(new SqlStatement(
+            "INSERT INTO cluster_specs (name, spec, updated_at) VALUES (@name, @spec, @now) ON DUPLICATE KEY UPDATE spec = VALUES(spec), updated_at = VALUES(updated_at)",
+            P("@name", name), P("@spec", specJson), P("@now", nowMillis))) == 2;
 
     /// <summary>The named spec as JSON; null when none is stored under that name.</summary>
-    public async Task<string?> GetSpecAsync(string name)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var command = new MySqlCommand("SELECT spec FROM cluster_specs WHERE name = @name", connection);
-        command.Parameters.AddWithValue("@name", name);
-        return await command.ExecuteScalarAsync() as string;
-    }
+    public Task<string?> GetSpecAsync(string name) =>
+        dataSource.TextAsync(new SqlStatement("SELECT spec FROM cluster_specs WHERE name = @name", P("@name", name)));
+
+    /// <summary>A new cluster's barrier row, for the transaction that stores its node jobs.</summary>
+    public static SqlStatement InsertBarrier(long clusterId, string outcome, long? startDeadline, long createdAt, string state) => new(
+        "INSERT INTO cluster_barriers (cluster_id, version, outcome, start_deadline, created_at, state) VALUES (@cluster_id, 1, @outcome, @start_deadline, @created_at, @state)",
+        Id("@cluster_id", clusterId), P("@outcome", outcome), P("@start_deadline", startDeadline), P("@created_at", createdAt), P("@state", state));
 
     /// <summary>The cluster's state document and version; null when there is no such cluster.</summary>
-    public async Task<(string State, int Version)?> LoadAsync(long clusterId)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var command = new MySqlCommand("SELECT state, version FROM cluster_barriers WHERE cluster_id = @id", connection);
-        command.Parameters.AddWithValue("@id", (ulong)clusterId);
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? (reader.GetString(0), reader.GetInt32(1)) : null;
-    }
+    public Task<(string State, int Version)?> LoadAsync(long clusterId) =>
+        dataSource.FirstOrDefaultAsync<(string, int)?>(
+            new SqlStatement("SELECT state, version FROM cluster_barriers WHERE cluster_id = @id", Id("@id", clusterId)),
+            r => (r.GetString(0), r.GetInt32(1)));
 
     /// <summary>Writes the cluster's state if the row still has <paramref name="expectedVersion"/>; false when someone wrote first.</summary>
-    public async Task<bool> SaveAsync(long clusterId, int expectedVersion, string outcome, long? startDeadline, string state)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var command = new MySqlCommand(
-            "UPDATE cluster_barriers SET version = version + 1, outcome = @outcome, start_deadline = @start_deadline, state = @state " +
-            "WHERE cluster_id = @id AND version = @expected", connection);
-        command.Parameters.AddWithValue("@id", (ulong)clusterId);
-        command.Parameters.AddWithValue("@expected", expectedVersion);
-        command.Parameters.AddWithValue("@outcome", outcome);
-        command.Parameters.AddWithValue("@start_deadline", startDeadline);
-        command.Parameters.AddWithValue("@state", state);
-        return await command.ExecuteNonQueryAsync() == 1;
-    }
+    public async Task<bool> SaveAsync(long clusterId, int expectedVersion, string outcome, long? startDeadline, string state) =>
+        await dataSource.ExecuteAsync(new SqlStatement(
+            "UPDATE cluster_barriers SET version = version + 1, outcome = @outcome, start_deadline = @start_deadline, state = @state WHERE cluster_id = @id AND version = @expected",
+            Id("@id", clusterId), P("@expected", expectedVersion), P("@outcome", outcome), P("@start_deadline", startDeadline), P("@state", state))) == 1;
 
     /// <summary>The node jobs of a cluster: id, stage, health and whether a cancel was asked for.</summary>
-    public async Task<List<ClusterNodeJob>> ListNodeJobsAsync(long clusterId)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var command = new MySqlCommand(
-            "SELECT id, job_stage, job_health, cancel_requested FROM jobs WHERE cluster_id = @id ORDER BY id", connection);
-        command.Parameters.AddWithValue("@id", (ulong)clusterId);
-        var jobs = new List<ClusterNodeJob>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            jobs.Add(new ClusterNodeJob((long)reader.GetUInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetBoolean(3)));
-        }
-
-        return jobs;
-    }
+    public Task<List<ClusterNodeJob>> ListNodeJobsAsync(long clusterId) =>
+        dataSource.QueryAsync(
+            new SqlStatement("SELECT id, job_stage, job_health, cancel_requested FROM jobs WHERE cluster_id = @id ORDER BY id", Id("@id", clusterId)),
+            r => new ClusterNodeJob(r.GetId(0), r.GetString(1), r.GetStringOrNull(2), r.GetBoolean(3)));
 
     /// <summary>
-    /// Clusters whose barrier must act: active ones past their start deadline, active ones with a node job that
-    /// ended other than successfully or was cancelled, and aborted ones with a node job not yet closed. The
-    /// barrier is told when these happen; this finds the times the telling was lost.
+    /// Clusters whose barrier must act because of time, or because telling it was lost: active ones past their start
+    /// deadline, active ones with a node job that ended other than successfully or was cancelled, and aborted ones with
+    /// a node job not yet closed.
     /// </summary>
     public Task<List<long>> ListNeedingReconcileAsync(long nowMillis, int limit) =>
-        SqlIds.ReadAsync(
-            _dataSource,
+        dataSource.IdsAsync(new SqlStatement(
             "SELECT cluster_id FROM cluster_barriers WHERE outcome = 'active' AND start_deadline < @now " +
             "UNION SELECT c.cluster_id FROM cluster_barriers c JOIN jobs j ON j.cluster_id = c.cluster_id " +
             "WHERE (c.outcome = 'active' AND ((j.job_stage = 'finish' AND j.job_health <> 'success') OR j.cancel_requested = 1)) " +
             "OR (c.outcome = 'aborted' AND j.job_stage <> 'finish') " +
-            $"LIMIT {Math.Clamp(limit, 1, 10_000)}",
-            ("@now", nowMillis));
+            $"LIMIT {SqlLists.Limit(limit)}",
+            P("@now", nowMillis)));
 }

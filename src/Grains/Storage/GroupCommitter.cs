@@ -9,7 +9,7 @@ namespace CompassCi.Grains.Storage;
 /// manages a few hundred commits a second; sharing one commit among all writes that arrive together
 /// keeps durability and multiplies throughput.
 /// </summary>
-internal sealed class GroupCommitter : IAsyncDisposable
+public sealed class GroupCommitter : IAsyncDisposable
 {
     private const int DuplicateKey = 1062;
 
@@ -19,21 +19,26 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task[] _loops;
 
-    public GroupCommitter(MySqlDataSource dataSource, int concurrentCommits, int maxPerCommit, ILogger logger)
+    public GroupCommitter(MySqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<JobStoreOptions> options, ILogger<GroupCommitter> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
-        _maxPerCommit = maxPerCommit;
+        _maxPerCommit = options.Value.MaxWritesPerCommit;
         _logger = logger;
-        _loops = Enumerable.Range(0, Math.Max(1, concurrentCommits)).Select(_ => Task.Run(RunAsync)).ToArray();
+        _loops = Enumerable.Range(0, options.Value.ConcurrentCommits).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
     /// <summary>Queues a statement; the task ends with its affected-row count after the commit.</summary>
-    public Task<int> WriteAsync(string sql, params MySqlParameter[] parameters) => WriteAsync(sql, JobWrite.RowCount, parameters);
+    internal Task<int> WriteAsync(SqlStatement statement) => WriteAsync([statement], JobWrite.RowCount);
 
-    /// <summary>Queues a statement whose result is the integer <paramref name="resultSql"/> reads right after it.</summary>
-    public Task<int> WriteAsync(string sql, string resultSql, params MySqlParameter[] parameters)
+    /// <summary>
+    /// Queues statements that commit together or not at all; the task ends, after the commit, with the integer
+    /// <paramref name="resultSql"/> reads right after them. A duplicate key in any of them rolls all of them back
+    /// and answers 0.
+    /// </summary>
+    internal Task<int> WriteAsync(IReadOnlyList<SqlStatement> statements, string resultSql)
     {
-        var write = new JobWrite(sql, parameters, resultSql);
+        var write = new JobWrite(statements, resultSql);
         ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(write), this);
 
         return write.Completion;
@@ -89,9 +94,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
         batch.BatchCommands.Add(new MySqlBatchCommand("START TRANSACTION"));
         foreach (var write in group)
         {
-            // MySqlBatch reports no per-command row counts, so each statement is followed by its own result.
-            batch.BatchCommands.Add(write.ToBatchCommand());
-            batch.BatchCommands.Add(write.ToResultCommand());
+            // MySqlBatch reports no per-command row counts, so each write is followed by its own result query.
+            write.AddTo(batch);
         }
 
         batch.BatchCommands.Add(new MySqlBatchCommand("COMMIT"));
@@ -146,8 +150,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             await using var connection = await _dataSource.OpenConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync();
             await using var batch = new MySqlBatch(connection, transaction);
-            batch.BatchCommands.Add(write.ToBatchCommand());
-            batch.BatchCommands.Add(write.ToResultCommand());
+            write.AddTo(batch);
             var result = Convert.ToInt32(await batch.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
             await transaction.CommitAsync();
             write.Succeed(result);

@@ -3,48 +3,46 @@ using MySqlConnector;
 namespace CompassCi.Grains.Storage;
 
 /// <summary>
-/// One statement waiting for a shared commit. Completes with the rows it changed once the commit that
-/// carried it is durable, so a caller never sees success for a write that could still be lost.
+/// Statements that must commit together, waiting for a shared commit. Completes with the integer its result query
+/// reads once the commit that carried it is durable, so a caller never sees success for a write that could still be
+/// lost.
 /// </summary>
 internal sealed class JobWrite
 {
+    /// <summary>The default result: how many rows the last statement changed.</summary>
+    public const string RowCount = "SELECT ROW_COUNT()";
+
     private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public JobWrite(string sql, MySqlParameter[] parameters, string resultSql = RowCount)
+    public JobWrite(IReadOnlyList<SqlStatement> statements, string resultSql)
     {
-        Sql = sql;
-        Parameters = parameters;
+        Statements = statements;
         ResultSql = resultSql;
     }
 
-    /// <summary>The default result: how many rows the statement changed.</summary>
-    public const string RowCount = "SELECT ROW_COUNT()";
+    public IReadOnlyList<SqlStatement> Statements { get; }
 
-    public string Sql { get; }
-
-    /// <summary>A query run right after the statement, in the same transaction, whose single integer is the result.</summary>
+    /// <summary>
+    /// A query run right after the statements, in the same transaction, whose single integer is the result. It may use
+    /// the last statement's parameters.
+    /// </summary>
     public string ResultSql { get; }
-
-    public MySqlParameter[] Parameters { get; }
 
     public Task<int> Completion => _done.Task;
 
-    public MySqlBatchCommand ToBatchCommand() => Command(Sql);
-
-    public MySqlBatchCommand ToResultCommand() => Command(ResultSql);
-
-    private MySqlBatchCommand Command(string sql)
+    /// <summary>Adds the statements and the result query to <paramref name="batch"/>.</summary>
+    public void AddTo(MySqlBatch batch)
     {
-        var command = new MySqlBatchCommand(sql);
-        foreach (var p in Parameters)
+        foreach (var statement in Statements)
         {
-            command.Parameters.Add(p.Clone());
+            batch.BatchCommands.Add(statement.ToBatchCommand());
         }
 
-        return command;
+        // The result query may name the last statement's parameters (say, the key it wrote).
+        batch.BatchCommands.Add(new SqlStatement(ResultSql, Statements.Count > 0 ? Statements[^1].Parameters : []).ToBatchCommand());
     }
 
-    public void Succeed(int rowsAffected) => _done.TrySetResult(rowsAffected);
+    public void Succeed(int result) => _done.TrySetResult(result);
 
     public void Fail(Exception error) => _done.TrySetException(error);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CompassCi.Grains.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CompassCi.Grains.Testboxes;

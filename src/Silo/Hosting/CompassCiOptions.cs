@@ -1,11 +1,17 @@
+using System.Net;
+using CompassCi.Grains.Configuration;
+
 namespace CompassCi.Silo.Hosting;
 
 /// <summary>
-/// The <c>CompassCi</c> configuration section (appsettings.json, or environment variables such as
-/// <c>CompassCi__ConnectionString</c>).
+/// The silo's own settings, at the top of the <c>CompassCi</c> section (appsettings.json, or environment variables such
+/// as <c>CompassCi__ConnectionString</c>): the database, the ports, the cluster's name.
 /// </summary>
-public sealed class CompassCiOptions
+public sealed class CompassCiOptions : ICheckedOptions
 {
+    /// <inheritdoc/>
+    public static string Section => "CompassCi";
+
     /// <summary>
     /// MySqlConnector connection string of the MariaDB/MySQL database. Empty (the default): provision and
     /// run a private MariaDB under <see cref="DataDirectory"/>.
@@ -38,4 +44,39 @@ public sealed class CompassCiOptions
 
     /// <summary>HTTP address of the REST gateway when neither --urls nor ASPNETCORE_URLS says. Default http://127.0.0.1:3000.</summary>
     public string HttpUrl { get; set; } = "http://127.0.0.1:3000";
+
+    /// <inheritdoc/>
+    public IEnumerable<string> Check()
+    {
+        IEnumerable<string> problems =
+        [
+            .. OptionRules.Between(Section, nameof(DatabasePort), DatabasePort, 0, 65_535),
+            .. OptionRules.Between(Section, nameof(SiloPort), SiloPort, 0, 65_535),
+            .. OptionRules.Between(Section, nameof(GatewayPort), GatewayPort, 0, 65_535),
+        ];
+        foreach (var problem in problems)
+        {
+            yield return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(ConnectionString) && string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            yield return $"{Section}:{nameof(DataDirectory)} is empty; name a folder for the private MariaDB, or set {Section}:{nameof(ConnectionString)}";
+        }
+
+        if (string.IsNullOrWhiteSpace(ClusterId) || string.IsNullOrWhiteSpace(ServiceId))
+        {
+            yield return $"{Section}:{nameof(ClusterId)} and {Section}:{nameof(ServiceId)} must not be empty";
+        }
+
+        if (!IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return $"{Section}:{nameof(AdvertisedAddress)} is '{AdvertisedAddress}'; it must be an IP address other silos can reach, like 10.0.0.5";
+        }
+
+        if (!Uri.TryCreate(HttpUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            yield return $"{Section}:{nameof(HttpUrl)} is '{HttpUrl}'; it must be an absolute http:// or https:// address, like http://127.0.0.1:3000";
+        }
+    }
 }

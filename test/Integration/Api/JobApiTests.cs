@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using CompassCi.Tests.Fixtures;
 using CompassCi.Tests.Integration.Infrastructure;
 
 namespace CompassCi.Tests.Integration.Api;
@@ -43,16 +44,17 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
     }
 
     [Fact]
-    public async Task A_yaml_job_from_lkp_tests_is_accepted()
+    public async Task A_yaml_job_in_lkp_format_is_accepted()
     {
-        var yaml = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Shared, "data", "lkp-tests", "jobs", "ebizzy.yaml"));
+        var yaml = await File.ReadAllTextAsync(LkpFixtures.JobPath("memspin.yaml"));
         yaml += $"\nmy_account: {Account}\ntbox_group: vm-2p8g\narch: x86_64\n";
         using var response = await fixture.Http.PostAsync("/api/v1/jobs", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         var created = (JsonObject)JsonNode.Parse(body)!;
-        Assert.Equal("ebizzy", created["suite"]!.GetValue<string>());
-        Assert.Equal("10s", created["ebizzy"]!["duration"]!.GetValue<string>());
+        Assert.Equal("memspin", created["suite"]!.GetValue<string>());
+        Assert.Equal("15s", created["memspin"]!["duration"]!.GetValue<string>());
+        Assert.Equal(64, created["memspin"]!["stride"]!.GetValue<long>());
     }
 
     [Fact]

@@ -1,15 +1,15 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using CompassCi.Tests.Fixtures;
 using CompassCi.Tests.Integration.Api;
 using CompassCi.Tests.Integration.Infrastructure;
 
 namespace CompassCi.Tests.Integration.Clusters;
 
-/// <summary>Cluster jobs split by spec into node jobs, over HTTP against MariaDB, with lkp-tests' own files as input.</summary>
+/// <summary>Cluster jobs split by spec into node jobs, over HTTP against MariaDB, with job files and cluster specs in lkp-tests' formats as input.</summary>
 public sealed class ClusterSubmitTests(SiloFixture fixture) : IClassFixture<SiloFixture>
 {
-    private static string LkpFile(string path) => File.ReadAllText(Path.Combine(RepoPaths.Shared, "data", "lkp-tests", path));
 
     private async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string body, string contentType)
     {
@@ -20,12 +20,43 @@ public sealed class ClusterSubmitTests(SiloFixture fixture) : IClassFixture<Silo
     }
 
     [Fact]
-    public async Task Iperf_on_the_stored_two_node_spec_gives_a_server_job_and_a_client_job_pinned_to_the_group()
+    public async Task Pingpong_on_the_stored_two_node_spec_gives_a_server_job_and_a_client_job_pinned_to_the_group()
     {
-        var spec = "cs-vm-2p16g-" + Guid.NewGuid().ToString("N")[..6];
-        var (put, _) = await SendAsync(HttpMethod.Put, $"/api/v1/cluster-specs/{spec}", LkpFile("cluster/cs-vm-2p16g"), "application/yaml");
-        var (again, _) = await SendAsync(HttpMethod.Put, $"/api/v1/cluster-specs/{spec}", LkpFile("cluster/cs-vm-2p16g"), "application/yaml");
-        var job = LkpFile("jobs/iperf.yaml").Replace("cluster: cs-localhost", $"cluster: {spec}", StringComparison.Ordinal) + "\nmy_account: alice\n";
+        var jobs = await SubmitOnStoredSpecAsync(
+            LkpFixtures.ReadCluster("cs-bay4-pair"), LkpFixtures.ReadJob("pingpong.yaml"), "bay4-8c32g", "pingpong-server", "pingpong");
+
+        // The spec's MACs give each node direct addresses counting up from its ip0.
+        Assert.Equal(["192.168.222.20", "192.168.222.21 192.168.222.22"], jobs.Select(j => j["direct_ips"]!.GetValue<string>()));
+    }
+
+    /// <summary>The same with lkp-tests' own files: jobs/iperf.yaml on cluster/cs-vm-2p16g.</summary>
+    [Fact]
+    public async Task Real_lkp_iperf_on_the_stored_cs_vm_2p16g_spec_gives_a_server_job_and_a_client_job()
+    {
+        var lkp = LkpFixtures.RealTree();
+
+        var jobs = await SubmitOnStoredSpecAsync(
+            await File.ReadAllTextAsync(Path.Combine(lkp, "cluster", "cs-vm-2p16g")),
+            await File.ReadAllTextAsync(Path.Combine(lkp, "jobs", "iperf.yaml")),
+            "vm-2p16g-multi-node",
+            "iperf-server",
+            "iperf");
+
+        Assert.All(jobs, j => Assert.False(j.ContainsKey("direct_ips")));
+    }
+
+    /// <summary>
+    /// Stores <paramref name="specYaml"/> under a new name (twice: created, then replaced), submits <paramref name="jobYaml"/>
+    /// (whose <c>cluster: cs-localhost</c> is pointed at that spec) and checks what every two-slot server/client spec of
+    /// <paramref name="group"/> must give: two pending node jobs of one active cluster, which the group's testboxes take.
+    /// </summary>
+    private async Task<List<JsonObject>> SubmitOnStoredSpecAsync(string specYaml, string jobYaml, string group, string serverProgram, string clientProgram)
+    {
+        var spec = "cs-" + group + "-" + Guid.NewGuid().ToString("N")[..6];
+        var (put, _) = await SendAsync(HttpMethod.Put, $"/api/v1/cluster-specs/{spec}", specYaml, "application/yaml");
+        var (again, _) = await SendAsync(HttpMethod.Put, $"/api/v1/cluster-specs/{spec}", specYaml, "application/yaml");
+        Assert.Contains("cluster: cs-localhost", jobYaml, StringComparison.Ordinal);
+        var job = jobYaml.Replace("cluster: cs-localhost", $"cluster: {spec}", StringComparison.Ordinal) + "\nmy_account: alice\n";
 
         var (status, body) = await SendAsync(HttpMethod.Post, "/api/v1/jobs", job, "application/yaml");
 
@@ -38,23 +69,25 @@ public sealed class ClusterSubmitTests(SiloFixture fixture) : IClassFixture<Silo
         Assert.Equal(clusterId, jobs[0]["id"]!.GetValue<string>());
         Assert.All(jobs, j => Assert.Equal(clusterId, j["cluster_id"]!.GetValue<string>()));
         Assert.Equal(["server", "client"], jobs.Select(j => j["node_roles"]!.GetValue<string>()));
-        Assert.Equal(["vm-2p16g-multi-node--1", "vm-2p16g-multi-node--2"], jobs.Select(j => j["cluster_node"]!.GetValue<string>()));
-        Assert.All(jobs, j => Assert.Equal("vm-2p16g-multi-node", j["tbox_group"]!.GetValue<string>()));
-        Assert.True(jobs[0].ContainsKey("iperf-server"));
-        Assert.False(jobs[0].ContainsKey("iperf"));
-        Assert.True(jobs[1].ContainsKey("iperf"));
+        Assert.Equal([group + "--1", group + "--2"], jobs.Select(j => j["cluster_node"]!.GetValue<string>()));
+        Assert.All(jobs, j => Assert.Equal(group, j["tbox_group"]!.GetValue<string>()));
+        Assert.True(jobs[0].ContainsKey(serverProgram));
+        Assert.False(jobs[0].ContainsKey(clientProgram));
+        Assert.True(jobs[1].ContainsKey(clientProgram));
+        Assert.False(jobs[1].ContainsKey(serverProgram));
         Assert.DoesNotContain(jobs.SelectMany(j => j.Select(kv => kv.Key)), k => k.StartsWith("if role", StringComparison.Ordinal));
 
         // Both are real pending jobs that the group's testboxes take, and the cluster exists with both nodes.
         var taken = new[]
         {
-            (await fixture.Client.ConsumeAsync("vm-2p16g-multi-node--7", new Dictionary<string, string>(), 16, 5))!["id"]!.GetValue<string>(),
-            (await fixture.Client.ConsumeAsync("vm-2p16g-multi-node--8", new Dictionary<string, string>(), 16, 5))!["id"]!.GetValue<string>(),
+            (await fixture.Client.ConsumeAsync(group + "--7", new Dictionary<string, string>(), 16, 5))!["id"]!.GetValue<string>(),
+            (await fixture.Client.ConsumeAsync(group + "--8", new Dictionary<string, string>(), 16, 5))!["id"]!.GetValue<string>(),
         };
         Assert.Equal(jobs.Select(j => j["id"]!.GetValue<string>()).Order(), taken.Order());
         var cluster = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/clusters/{clusterId}"))!;
         Assert.Equal("active", cluster["outcome"]!.GetValue<string>());
         Assert.Equal(2, cluster["nodes"]!.AsArray().Count);
+        return jobs;
     }
 
     [Fact]
@@ -102,7 +135,7 @@ public sealed class ClusterSubmitTests(SiloFixture fixture) : IClassFixture<Silo
     [Fact]
     public async Task Cs_localhost_stays_one_ordinary_job_playing_every_role()
     {
-        var job = LkpFile("jobs/iperf.yaml") + "\nmy_account: alice\ntestbox: vm-local--1\n";
+        var job = LkpFixtures.ReadJob("pingpong.yaml") + "\nmy_account: alice\ntestbox: vm-local--1\n";
 
         var (status, body) = await SendAsync(HttpMethod.Post, "/api/v1/jobs", job, "application/yaml");
 
@@ -110,8 +143,9 @@ public sealed class ClusterSubmitTests(SiloFixture fixture) : IClassFixture<Silo
         Assert.Null(body!["jobs"]);
         Assert.Null(body["cluster_id"]);
         Assert.Equal("server client", body["node_roles"]!.GetValue<string>());
-        Assert.True(body.AsObject().ContainsKey("iperf-server"));
-        Assert.True(body.AsObject().ContainsKey("iperf"));
+        Assert.Equal("cs-localhost", body["cluster"]!.GetValue<string>());
+        Assert.True(body.AsObject().ContainsKey("pingpong-server"));
+        Assert.True(body.AsObject().ContainsKey("pingpong"));
     }
 
     [Fact]

@@ -91,16 +91,16 @@ public sealed class HostLifecycleTests(SiloFixture fixture) : IClassFixture<Silo
         var host = "hr" + Guid.NewGuid().ToString("N")[..4];
         var reinstall = await RunAsync($"vm-2p8g--{host}-0", new JsonObject { ["wipes_host"] = true });
         await FinishAsync(reinstall);
-        Assert.Equal(0, await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM jobs WHERE id = {reinstall} AND host_pending IS NOT NULL"));
+        Assert.Equal(1, await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM job_effects WHERE job_id = {reinstall} AND kind = 'host_job_ended' AND done_at IS NOT NULL AND attempts = 1"));
 
-        // As if the job grain's call to the host had been lost: the wipe never happened and the job is still owed.
+        // As if the job grain's call to the host had been lost: the wipe never happened and the effect is still due.
         await Sql.ExecuteAsync(fixture.ConnectionString, $"UPDATE hosts SET wiped_at = NULL WHERE host = '{host}'");
-        await Sql.ExecuteAsync(fixture.ConnectionString, $"UPDATE jobs SET host_pending = 1 WHERE id = {reinstall}");
+        await Sql.ExecuteAsync(fixture.ConnectionString, $"UPDATE job_effects SET done_at = NULL, next_attempt_at = 0 WHERE job_id = {reinstall}");
 
-        // The host wipes, then clears the flag: wait for both, not just the first.
+        // The host wipes, then the effect is marked done: wait for both, not just the first.
         Assert.True(await Eventually.HoldsAsync(
             async () => await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM hosts WHERE host = '{host}' AND wiped_at IS NOT NULL") == 1
-                        && await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM jobs WHERE id = {reinstall} AND host_pending IS NOT NULL") == 0,
+                        && await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM job_effects WHERE job_id = {reinstall} AND done_at IS NOT NULL AND attempts = 2") == 1,
             TimeSpan.FromSeconds(40)));
     }
 }

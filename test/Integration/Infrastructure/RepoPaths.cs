@@ -1,11 +1,9 @@
 namespace CompassCi.Tests.Integration.Infrastructure;
 
-/// <summary>Where the repository and the shared test data are, found from the test binaries.</summary>
+/// <summary>Where the repository and its built silo are, found from the test binaries.</summary>
 public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
-
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
     /// <summary>The silo built in the same configuration as these tests.</summary>
     public static string SiloDll

@@ -33,6 +33,14 @@ public sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>Starts a silo and waits until /readyz answers 200.</summary>
     public static async Task<SiloProcess> StartAsync(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
     {
+        var silo = Launch(connectionString, clusterId, settings);
+        await silo.WaitReadyAsync();
+        return silo;
+    }
+
+    /// <summary>Starts a silo without waiting for it (for a silo expected to refuse to start).</summary>
+    public static SiloProcess Launch(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
+    {
         var port = FreePort.Pick();
         var logPath = Path.Combine(Path.GetTempPath(), $"compassci-silo-{clusterId}-{port}.log");
         var info = new ProcessStartInfo("dotnet")
@@ -70,9 +78,22 @@ public sealed partial class SiloProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"), logPath);
-        await silo.WaitReadyAsync();
-        return silo;
+        return new SiloProcess(process, new Uri($"http://127.0.0.1:{port}"), logPath);
+    }
+
+    /// <summary>Waits for the process to end by itself; its exit code, or null when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>An HTTP client for this silo.</summary>

@@ -19,7 +19,7 @@ public class ClusterBarrierTests
               "vm-2p16g-multi-node--3": {"roles": ["client"]}
             }}
             """);
-        var split = ClusterJobSplitter.Split(ClusterTestData.JobFile("iperf.yaml"), spec, "cs-3");
+        var split = ClusterJobSplitter.Split(ClusterTestData.JobFile("pingpong.yaml"), spec, "cs-3");
         Assert.Empty(split.Errors);
         string[] ids = [Server, Client1, Client2];
         return ClusterBarrier.Create(ids.Zip(split.Jobs));

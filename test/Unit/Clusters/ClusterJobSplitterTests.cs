@@ -29,94 +29,115 @@ public class ClusterJobSplitterTests
     private static bool HasRoleSection(JsonObject job) => job.Any(p => p.Key.StartsWith("if role", StringComparison.Ordinal));
 
     [Fact]
-    public void IperfOnTheVmSpecGivesTheServerIperfServerAndTheClientIperf()
+    public void PingpongOnTheSlotSpecGivesTheServerItsServerProgramAndTheClientItsClientProgram()
     {
-        var job = ClusterTestData.JobFile("iperf.yaml");
-        var jobs = Split(job, ClusterTestData.Spec("cs-vm-2p16g"), "cs-vm-2p16g");
+        var job = ClusterTestData.JobFile("pingpong.yaml");
+        var jobs = Split(job, ClusterTestData.Spec("cs-bay4-pair"), "cs-bay4-pair");
 
         Assert.Equal(2, jobs.Count);
         var (server, client) = (jobs[0], jobs[1]);
 
-        Assert.True(server.ContainsKey("iperf-server"));
-        Assert.Null(server["iperf-server"]);
-        Assert.False(server.ContainsKey("iperf"));
-        Assert.Equal("""{"protocol":["tcp","udp"]}""", client["iperf"]!.ToJsonString());
-        Assert.False(client.ContainsKey("iperf-server"));
+        Assert.True(server.ContainsKey("pingpong-server"));
+        Assert.Null(server["pingpong-server"]);
+        Assert.False(server.ContainsKey("pingpong"));
+        Assert.Equal("""{"transport":["tcp","sctp"]}""", client["pingpong"]!.ToJsonString());
+        Assert.False(client.ContainsKey("pingpong-server"));
 
-        foreach (var (node, nodeJob) in new[] { ("vm-2p16g-multi-node--1", server), ("vm-2p16g-multi-node--2", client) })
+        foreach (var (node, nodeJob) in new[] { ("bay4-8c32g--1", server), ("bay4-8c32g--2", client) })
         {
             Assert.False(HasRoleSection(nodeJob));
             // A slot node asks for any testbox of its group: testbox and queue would be tags no testbox offers.
             Assert.Null(Text(nodeJob, "testbox"));
-            Assert.Equal("vm-2p16g-multi-node", Text(nodeJob, "tbox_group"));
+            Assert.Equal("bay4-8c32g", Text(nodeJob, "tbox_group"));
             Assert.False(nodeJob.ContainsKey("queue"));
             Assert.Equal(2, nodeJob["nr_nic"]!.GetValue<int>());
-            Assert.Equal("cs-vm-2p16g", Text(nodeJob, "cluster"));
+            Assert.Equal("cs-bay4-pair", Text(nodeJob, "cluster"));
             Assert.Equal(node, Text(nodeJob, "cluster_node"));
-            Assert.Equal("iperf", Text(nodeJob, "suite"));
-            Assert.Equal("300s", Text(nodeJob, "runtime"));
-            Assert.False(nodeJob.ContainsKey("direct_macs"));
-            Assert.False(nodeJob.ContainsKey("direct_ips"));
+            Assert.Equal("pingpong", Text(nodeJob, "suite"));
+            Assert.Equal("240s", Text(nodeJob, "runtime"));
             Assert.False(nodeJob.ContainsKey("id"));
         }
 
         Assert.Equal("server", Text(server, "node_roles"));
         Assert.Equal("client", Text(client, "node_roles"));
+
+        // The spec's MACs give direct addresses counting up from its ip0 (20).
+        Assert.Equal("0a:c4:11:20:00:01", Text(server, "direct_macs"));
+        Assert.Equal("192.168.222.20", Text(server, "direct_ips"));
+        Assert.Equal("0a:c4:11:20:00:02 0a:c4:11:20:00:03", Text(client, "direct_macs"));
+        Assert.Equal("192.168.222.21 192.168.222.22", Text(client, "direct_ips"));
+    }
+
+    [Fact]
+    public void ASpecWithoutMacsGivesNoDirectAddresses()
+    {
+        var jobs = Split(ClusterTestData.JobFile("pingpong.yaml"), ClusterTestData.Spec("cs-edge-duo"), "cs-edge-duo");
+
+        Assert.Equal(["edge-n1", "edge-n2"], jobs.Select(j => Text(j, "cluster_node")));
+        // Top-level hosts without a slot number are machines: each job is pinned to its own.
+        Assert.Equal(["edge-n1", "edge-n2"], jobs.Select(j => Text(j, "testbox")));
+        Assert.Equal(["server", "client monitor"], jobs.Select(j => Text(j, "node_roles")));
+        Assert.All(jobs, j =>
+        {
+            Assert.False(j.ContainsKey("direct_macs"));
+            Assert.False(j.ContainsKey("direct_ips"));
+        });
     }
 
     [Fact]
     public void LiftedProgramsTakeThePlaceOfTheirSection()
     {
-        var jobs = Split(ClusterTestData.JobFile("iperf.yaml"), ClusterTestData.Spec("cs-vm-2p32g"), "cs-vm-2p32g");
+        var jobs = Split(ClusterTestData.JobFile("pingpong.yaml"), ClusterTestData.Spec("cs-edge-duo"), "cs-edge-duo");
 
         // lkp runs programs in document order, so the lifted ones must stand where their section stood.
-        Assert.Equal(["suite", "category", "runtime", "cluster", "iperf-server", "my_account"], jobs[0].Select(p => p.Key).Take(6));
-        Assert.Equal(["suite", "category", "runtime", "cluster", "iperf", "my_account"], jobs[1].Select(p => p.Key).Take(6));
+        Assert.Equal(["suite", "category", "runtime", "cluster", "pingpong-server", "my_account"], jobs[0].Select(p => p.Key).Take(6));
+        Assert.Equal(["suite", "category", "runtime", "cluster", "pingpong", "my_account"], jobs[1].Select(p => p.Key).Take(6));
     }
 
     [Fact]
     public void TheSubmittedJobIsLeftAlone()
     {
-        var job = ClusterTestData.JobFile("iperf.yaml");
+        var job = ClusterTestData.JobFile("pingpong.yaml");
         var before = job.ToJsonString();
 
-        var jobs = Split(job, ClusterTestData.Spec("cs-vm-2p16g"), "cs-vm-2p16g");
-        jobs[1]["iperf"]!["protocol"]!.AsArray().Add("sctp");
+        var jobs = Split(job, ClusterTestData.Spec("cs-bay4-pair"), "cs-bay4-pair");
+        jobs[1]["pingpong"]!["transport"]!.AsArray().Add("udp");
 
         Assert.Equal(before, job.ToJsonString());
     }
 
     [Fact]
-    public void NetperfKeepsItsSettingsAndGetsOneProgramPerRole()
+    public void TheFirstDocumentOfAStreamJobKeepsItsSettingsAndGetsOneProgramPerRole()
     {
-        var job = ClusterTestData.JobFile("netperf-runtime.yaml");
-        var jobs = Split(job, ClusterTestData.Spec("cs-vm-2p16g"), "cs-s1-a1006-c1");
+        var job = ClusterTestData.JobFile("relay-stream.yaml");
+        var jobs = Split(job, ClusterTestData.Spec("cs-bay4-pair"), "cs-rack7-pair");
 
         Assert.Equal(2, jobs.Count);
-        Assert.True(jobs[0].ContainsKey("netserver"));
-        Assert.False(jobs[0].ContainsKey("netperf"));
-        Assert.Equal("""{"test":["TCP_RR","UDP_RR","TCP_CRR"],"runtime":[10]}""", jobs[1]["netperf"]!.ToJsonString());
+        Assert.True(jobs[0].ContainsKey("relay-sink"));
+        Assert.False(jobs[0].ContainsKey("relay-source"));
+        Assert.Equal("""{"pattern":["burst","steady","ramp"],"duration":[20]}""", jobs[1]["relay-source"]!.ToJsonString());
         Assert.All(jobs, j =>
         {
             Assert.False(HasRoleSection(j));
-            Assert.Equal("1800", j["runtime"]!.ToJsonString());
-            Assert.Equal("1", j["set_nic_irq_affinity"]!.ToJsonString());
-            Assert.Equal("cs-s1-a1006-c1", Text(j, "cluster"));
+            Assert.Equal("900", j["runtime"]!.ToJsonString());
+            Assert.Equal("1", j["pin_irqs"]!.ToJsonString());
+            Assert.Equal("""["inet"]""", j["family"]!.ToJsonString());
+            Assert.Equal("cs-rack7-pair", Text(j, "cluster"));
         });
     }
 
     [Fact]
     public void CsLocalhostIsOneJobWithBothRolesOnTheTestboxItWasSubmittedFor()
     {
-        var job = ClusterTestData.JobFile("iperf.yaml");
+        var job = ClusterTestData.JobFile("pingpong.yaml");
         job["testbox"] = "vm-2p8g--7";
 
         var local = Assert.Single(Split(job, ClusterTestData.Spec("cs-localhost"), ClusterJobSplitter.LocalClusterName));
 
         Assert.False(HasRoleSection(local));
-        Assert.True(local.ContainsKey("iperf-server"));
-        Assert.True(local.ContainsKey("iperf"));
-        Assert.Equal(["iperf-server", "iperf"], local.Select(p => p.Key).Where(k => k.StartsWith("iperf", StringComparison.Ordinal)));
+        Assert.True(local.ContainsKey("pingpong-server"));
+        Assert.True(local.ContainsKey("pingpong"));
+        Assert.Equal(["pingpong-server", "pingpong"], local.Select(p => p.Key).Where(k => k.StartsWith("pingpong", StringComparison.Ordinal)));
         Assert.Equal("server client", Text(local, "node_roles"));
         Assert.Equal("cs-localhost", Text(local, "cluster"));
         Assert.Equal("vm-2p8g--7", Text(local, "testbox"));
@@ -155,15 +176,30 @@ public class ClusterJobSplitterTests
     [Fact]
     public void NodeRolesChoosesTheNodes()
     {
-        var spec = ClusterTestData.Spec("cs-vm-2p16g");
+        var spec = ClusterTestData.Spec("cs-bay4-pair");
 
-        var clientsOnly = Split(Job("""{"suite": "s", "node_roles": "client"}"""), spec, "cs-vm-2p16g");
-        var plusJoined = Split(Job("""{"suite": "s", "node_roles": "server+client"}"""), spec, "cs-vm-2p16g");
-        var asList = Split(Job("""{"suite": "s", "node_roles": ["server"]}"""), spec, "cs-vm-2p16g");
+        var clientsOnly = Split(Job("""{"suite": "s", "node_roles": "client"}"""), spec, "cs-bay4-pair");
+        var plusJoined = Split(Job("""{"suite": "s", "node_roles": "server+client"}"""), spec, "cs-bay4-pair");
+        var asList = Split(Job("""{"suite": "s", "node_roles": ["server"]}"""), spec, "cs-bay4-pair");
 
-        Assert.Equal(["vm-2p16g-multi-node--2"], clientsOnly.Select(j => Text(j, "cluster_node")));
+        Assert.Equal(["bay4-8c32g--2"], clientsOnly.Select(j => Text(j, "cluster_node")));
         Assert.Equal(2, plusJoined.Count);
-        Assert.Equal(["vm-2p16g-multi-node--1"], asList.Select(j => Text(j, "cluster_node")));
+        Assert.Equal(["bay4-8c32g--1"], asList.Select(j => Text(j, "cluster_node")));
+    }
+
+    [Fact]
+    public void TheMachineSpecPinsEachMachineAndNumbersOnlyTheNodesThatGetAJob()
+    {
+        var spec = ClusterTestData.Spec("cs-quarry-mix");
+        var job = Job("""{"suite": "store", "my_account": "a", "node_roles": "store2 loader1 loader3"}""");
+
+        var jobs = Split(job, spec, "cs-quarry-mix");
+
+        Assert.Equal(["quarry-2s64c-512g--q08", "quarry-1s32c-128g--q21", "quarry-1s32c-128g--q22"], jobs.Select(j => Text(j, "testbox")));
+        Assert.Equal(["quarry-2s64c-512g", "quarry-1s32c-128g", "quarry-1s32c-128g"], jobs.Select(j => Text(j, "tbox_group")));
+        Assert.Equal(["store2", "loader1 loader2", "loader3"], jobs.Select(j => Text(j, "node_roles")));
+        // store1 (q07) gets no job, so ip0 (40) goes to q08's two MACs; q21 has none.
+        Assert.Equal(["192.168.222.40 192.168.222.41", null, "192.168.222.42"], jobs.Select(j => Text(j, "direct_ips")));
     }
 
     [Fact]
@@ -229,7 +265,7 @@ public class ClusterJobSplitterTests
     [Fact]
     public void NoNodeWithAJobRoleIsAnErrorOnNodeRoles()
     {
-        Assert.Equal("node_roles", SingleErrorField(Job("""{"suite": "s", "node_roles": "monitor"}"""), ClusterTestData.Spec("cs-vm-2p16g")));
+        Assert.Equal("node_roles", SingleErrorField(Job("""{"suite": "s", "node_roles": "monitor"}"""), ClusterTestData.Spec("cs-bay4-pair")));
     }
 
     [Theory]
@@ -240,13 +276,13 @@ public class ClusterJobSplitterTests
     [InlineData("""{"if role client": ["iperf"]}""", "if role client")]
     public void BadJobFieldsAreNamed(string json, string field)
     {
-        Assert.Equal(field, SingleErrorField(Job(json), ClusterTestData.Spec("cs-vm-2p16g")));
+        Assert.Equal(field, SingleErrorField(Job(json), ClusterTestData.Spec("cs-bay4-pair")));
     }
 
     [Fact]
     public void AnEmptySectionAddsNothing()
     {
-        var jobs = Split(Job("""{"suite": "s", "if role server": null, "if role client": {}}"""), ClusterTestData.Spec("cs-vm-2p16g"), "c");
+        var jobs = Split(Job("""{"suite": "s", "if role server": null, "if role client": {}}"""), ClusterTestData.Spec("cs-bay4-pair"), "c");
 
         Assert.All(jobs, j => Assert.False(HasRoleSection(j)));
         Assert.Equal(jobs[0].Select(p => p.Key), jobs[1].Select(p => p.Key));
@@ -257,7 +293,7 @@ public class ClusterJobSplitterTests
     {
         var job = Job("""{"suite": "s", "netperf": {"runtime": 10}, "if role client": {"netperf": {"runtime": 60}}, "if role server": {"netserver": null}}""");
 
-        var jobs = Split(job, ClusterTestData.Spec("cs-vm-2p16g"), "c");
+        var jobs = Split(job, ClusterTestData.Spec("cs-bay4-pair"), "c");
 
         Assert.Equal("""{"runtime":10}""", jobs[0]["netperf"]!.ToJsonString());
         Assert.Equal("""{"runtime":60}""", jobs[1]["netperf"]!.ToJsonString());
@@ -269,7 +305,7 @@ public class ClusterJobSplitterTests
     {
         var job = Job("""{"suite": "s", "if role client": {"netperf": {"runtime": 60}}, "netperf": {"runtime": 10}}""");
 
-        var client = Split(job, ClusterTestData.Spec("cs-vm-2p16g"), "c")[1];
+        var client = Split(job, ClusterTestData.Spec("cs-bay4-pair"), "c")[1];
 
         Assert.Equal("""{"runtime":60}""", client["netperf"]!.ToJsonString());
     }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using CompassCi.Grains.Clusters;
+using CompassCi.Tests.Fixtures;
+using YamlDotNet.RepresentationModel;
 
 namespace CompassCi.Tests.Unit.Clusters;
 
@@ -14,32 +16,45 @@ public class ClusterSpecReaderTests
         return field;
     }
 
-    [Theory]
-    [InlineData("cs-vm-2p16g", "vm-2p16g-multi-node")]
-    [InlineData("cs-vm-2p32g", "vm-2p32g-multi-node")]
-    public void TheLkpVmSpecsHaveAServerSlotThenAClientSlot(string file, string group)
+    [Fact]
+    public void ASlotSpecHasAServerSlotThenAClientSlotWithTheirMacs()
     {
-        var spec = ClusterTestData.Spec(file);
+        var spec = ClusterTestData.Spec("cs-bay4-pair");
 
         Assert.Null(spec.Switch);
-        Assert.Equal(1, spec.Ip0);
+        Assert.Equal(20, spec.Ip0);
         Assert.False(spec.NodesAtTopLevel);
-        Assert.Equal([group + "--1", group + "--2"], spec.Nodes.Select(n => n.Name));
+        Assert.Equal(["bay4-8c32g--1", "bay4-8c32g--2"], spec.Nodes.Select(n => n.Name));
         Assert.Equal(["server"], spec.Nodes[0].Roles);
         Assert.Equal(["client"], spec.Nodes[1].Roles);
-        Assert.All(spec.Nodes, n => Assert.Empty(n.Macs));
+        Assert.Equal(["0a:c4:11:20:00:01"], spec.Nodes[0].Macs);
+        Assert.Equal(["0a:c4:11:20:00:02", "0a:c4:11:20:00:03"], spec.Nodes[1].Macs);
     }
 
     [Fact]
-    public void CsLocalhostIsReadInTheOlderTopLevelLayout()
+    public void AMachineSpecHasItsSwitchAndMachinesOfSeveralGroups()
     {
-        var spec = ClusterTestData.Spec("cs-localhost");
+        var spec = ClusterTestData.Spec("cs-quarry-mix");
+
+        Assert.Equal("Quarry-SW3", spec.Switch);
+        Assert.Equal(40, spec.Ip0);
+        Assert.False(spec.NodesAtTopLevel);
+        Assert.Equal(["quarry-2s64c-512g--q07", "quarry-2s64c-512g--q08", "quarry-1s32c-128g--q21", "quarry-1s32c-128g--q22"], spec.Nodes.Select(n => n.Name));
+        Assert.Equal(["store1", "store2", "loader1 loader2", "loader3"], spec.Nodes.Select(n => string.Join(' ', n.Roles)));
+        Assert.Equal([1, 2, 0, 1], spec.Nodes.Select(n => n.Macs.Count));
+    }
+
+    [Fact]
+    public void TopLevelHostsWithoutMacsAreRead()
+    {
+        var spec = ClusterTestData.Spec("cs-edge-duo");
 
         Assert.True(spec.NodesAtTopLevel);
+        Assert.Null(spec.Switch);
         Assert.Equal(ClusterSpec.DefaultIp0, spec.Ip0);
-        var node = Assert.Single(spec.Nodes);
-        Assert.Equal("localhost", node.Name);
-        Assert.Equal(["server", "client"], node.Roles);
+        Assert.Equal(["edge-n1", "edge-n2"], spec.Nodes.Select(n => n.Name));
+        Assert.Equal(["client", "monitor"], spec.Nodes[1].Roles);
+        Assert.All(spec.Nodes, n => Assert.Empty(n.Macs));
     }
 
     [Fact]
@@ -124,10 +139,55 @@ public class ClusterSpecReaderTests
     [Fact]
     public void FieldOfNamesTheKeyInEitherLayout()
     {
-        var nested = ClusterTestData.Spec("cs-vm-2p16g");
+        var nested = ClusterTestData.Spec("cs-bay4-pair");
         var topLevel = ClusterTestData.Spec("cs-localhost");
 
-        Assert.Equal("nodes.vm-2p16g-multi-node--1.macs", nested.FieldOf(nested.Nodes[0], "macs"));
+        Assert.Equal("nodes.bay4-8c32g--1.macs", nested.FieldOf(nested.Nodes[0], "macs"));
         Assert.Equal("localhost.macs", topLevel.FieldOf(topLevel.Nodes[0], "macs"));
     }
+
+    /// <summary>
+    /// Every cluster spec of the real lkp-tests tree (<c>$LKP_TESTS/cluster</c>) reads, and into what the file says:
+    /// its hosts in order, in the layout it uses, with their roles, MACs and ip0, as YamlDotNet's own model sees them.
+    /// </summary>
+    [Fact]
+    public void EveryRealLkpClusterSpecReadsIntoWhatTheFileSays()
+    {
+        var files = Directory.GetFiles(Path.Combine(LkpFixtures.RealTree(), "cluster")).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(files);
+
+        Assert.All(files, path =>
+        {
+            var text = File.ReadAllText(path);
+            var result = ClusterSpecReader.Read(ClusterTestData.ParseYaml(text));
+            Assert.True(result.Errors.Count == 0, $"{Path.GetFileName(path)}: {string.Join("; ", result.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}");
+            var spec = Assert.IsType<ClusterSpec>(result.Spec);
+
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            var root = Assert.IsType<YamlMappingNode>(Assert.Single(stream.Documents).RootNode);
+            var nested = root.Children.TryGetValue(new YamlScalarNode("nodes"), out var nodesNode);
+            var hosts = nested
+                ? Assert.IsType<YamlMappingNode>(nodesNode).Children.ToList()
+                : [.. root.Children.Where(p => Scalar(p.Key) is not ("ip0" or "switch"))];
+
+            Assert.Equal(!nested, spec.NodesAtTopLevel);
+            Assert.Equal(root.Children.TryGetValue(new YamlScalarNode("ip0"), out var ip0) ? int.Parse(Scalar(ip0)!, System.Globalization.CultureInfo.InvariantCulture) : ClusterSpec.DefaultIp0, spec.Ip0);
+            Assert.Equal(hosts.Select(h => Scalar(h.Key)), spec.Nodes.Select(n => n.Name));
+            Assert.All(hosts.Zip(spec.Nodes), pair =>
+            {
+                var (host, node) = pair;
+                var map = Assert.IsType<YamlMappingNode>(host.Value);
+                Assert.Equal(Words(map.Children[new YamlScalarNode("roles")]), node.Roles);
+                Assert.Equal(map.Children.TryGetValue(new YamlScalarNode("macs"), out var macs) ? Words(macs) : [], node.Macs);
+            });
+        });
+    }
+
+    private static string? Scalar(YamlNode node) => Assert.IsType<YamlScalarNode>(node).Value;
+
+    /// <summary>A YAML list of words, or one string of space-separated words.</summary>
+    private static List<string> Words(YamlNode node) => node is YamlSequenceNode list
+        ? [.. list.Children.Select(c => Scalar(c)!)]
+        : [.. Scalar(node)!.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
 }

@@ -1,8 +1,13 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CompassCi.Api.Jobs;
+using CompassCi.Tests.Fixtures;
 using Xunit;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 namespace CompassCi.Tests.Unit.Jobs;
 
@@ -11,34 +16,24 @@ public class JobDocumentReaderTests
     private const string Yaml = "application/yaml";
 
     /// <summary>
-    /// Documents per file in lkp-tests' jobs directory. Counted by hand, not by a parser: <c>#---</c> is a
-    /// comment, and a leading <c>---</c> (fio-basic-openeuler) starts the first document rather than a second.
+    /// Documents per fixture job file (test/Fixtures/lkp/jobs). Counted by hand, not by a parser: <c>#---</c> is a
+    /// comment, and a leading <c>---</c> (blockmix) starts the first document rather than a second.
     /// </summary>
-    private static readonly Dictionary<string, int> LkpDocumentCounts = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, int> FixtureDocumentCounts = new(StringComparer.Ordinal)
     {
-        ["boot.yaml"] = 1,
-        ["borrow-1h.yaml"] = 1,
-        ["build-pkg.yaml"] = 1,
-        ["dbench.yaml"] = 2,
-        ["ebizzy.yaml"] = 1,
-        ["fio-basic-openeuler.yaml"] = 1,
-        ["fsmark-1hdd.yaml"] = 1,
-        ["hackbench.yaml"] = 1,
-        ["host-info.yaml"] = 1,
-        ["iperf.yaml"] = 1,
-        ["kbuild.yaml"] = 2,
-        ["lmbench3.yaml"] = 2,
-        ["ltp-syscalls.yaml"] = 1,
-        ["netperf-runtime.yaml"] = 3,
-        ["pgbench.yaml"] = 1,
-        ["redis.yaml"] = 1,
-        ["stream.yaml"] = 1,
-        ["sysbench-cpu.yaml"] = 1,
-        ["unixbench.yaml"] = 2,
-        ["will-it-scale.yaml"] = 2,
+        ["blockmix.yaml"] = 1,
+        ["diskchurn.yaml"] = 2,
+        ["filechurn.yaml"] = 1,
+        ["kvcache.yaml"] = 1,
+        ["lease-2h.yaml"] = 1,
+        ["memspin.yaml"] = 1,
+        ["pingpong.yaml"] = 1,
+        ["relay-stream.yaml"] = 3,
+        ["sysprobe.yaml"] = 1,
+        ["walbench.yaml"] = 1,
     };
 
-    public static TheoryData<string, int> LkpJobFiles => new(LkpDocumentCounts.Select(f => (f.Key, f.Value)));
+    public static TheoryData<string, int> FixtureJobFiles => new(FixtureDocumentCounts.Select(f => (f.Key, f.Value)));
 
     private static JobDocumentResult Read(string body, string? contentType) => JobDocumentReader.Read(Encoding.UTF8.GetBytes(body), contentType);
 
@@ -61,28 +56,15 @@ public class JobDocumentReaderTests
 
     private static JsonValueKind Kind(JsonNode? node) => node?.GetValueKind() ?? JsonValueKind.Null;
 
-    /// <summary>lkp-tests' job files, which sit beside the repository in shared/data.</summary>
-    private static string LkpJobsDirectory()
+    /// <summary>A job file as lkp-tests' submit would send it: with the account from the submitter's defaults.</summary>
+    private static JobDocumentResult ReadLkpJob(string path)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CompassCi.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        Assert.NotNull(directory);
-        var jobs = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "data", "lkp-tests", "jobs"));
-        Assert.True(Directory.Exists(jobs), $"lkp-tests job files are expected in {jobs}");
-        return jobs;
-    }
-
-    /// <summary>An lkp job file as lkp-tests' submit would send it: with the account from the submitter's defaults.</summary>
-    private static JobDocumentResult ReadLkpJob(string file)
-    {
-        var bytes = File.ReadAllBytes(Path.Combine(LkpJobsDirectory(), file));
+        var bytes = File.ReadAllBytes(path);
         byte[] body = [.. bytes, .. "\nmy_account: tester\n"u8];
         return JobDocumentReader.Read(body, Yaml);
     }
+
+    private static JobDocumentResult ReadFixtureJob(string file) => ReadLkpJob(LkpFixtures.JobPath(file));
 
     [Fact]
     public void JsonKeepsEveryFieldInOrder()
@@ -483,18 +465,18 @@ public class JobDocumentReaderTests
     }
 
     [Fact]
-    public void EveryLkpJobFileIsCovered()
+    public void EveryFixtureJobFileIsCovered()
     {
-        var files = Directory.GetFiles(LkpJobsDirectory(), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        var files = Directory.GetFiles(Path.Combine(LkpFixtures.Root, "jobs"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal);
 
-        Assert.Equal(LkpDocumentCounts.Keys.Order(StringComparer.Ordinal), files);
+        Assert.Equal(FixtureDocumentCounts.Keys.Order(StringComparer.Ordinal), files);
     }
 
     [Theory]
-    [MemberData(nameof(LkpJobFiles))]
-    public void LkpJobFilesParseOrAreRefusedAsSeveralJobs(string file, int documents)
+    [MemberData(nameof(FixtureJobFiles))]
+    public void FixtureJobFilesParseOrAreRefusedAsSeveralJobs(string file, int documents)
     {
-        var result = ReadLkpJob(file);
+        var result = ReadFixtureJob(file);
 
         if (documents == 1)
         {
@@ -505,48 +487,215 @@ public class JobDocumentReaderTests
         }
         else
         {
-            Assert.Equal(
-                $"one job per request; this body has {documents} YAML documents (matrix expansion is done by the client)",
-                SingleError(result, "body"));
+            Assert.Equal(SeveralDocuments(documents), SingleError(result, "body"));
         }
     }
 
     [Fact]
-    public void IperfKeepsRoleKeysAsPlainKeys()
+    public void PingpongKeepsRoleKeysAsPlainKeys()
     {
-        var job = Assert.IsType<JsonObject>(ReadLkpJob("iperf.yaml").Document);
+        var job = Assert.IsType<JsonObject>(ReadFixtureJob("pingpong.yaml").Document);
 
         Assert.Equal(["suite", "category", "runtime", "cluster", "if role server", "if role client", "my_account"], job.Select(p => p.Key));
-        Assert.Equal("""{"iperf-server":null}""", job["if role server"]!.ToJsonString());
-        Assert.Equal("""{"iperf":{"protocol":["tcp","udp"]}}""", job["if role client"]!.ToJsonString());
-        Assert.Equal("300s", job["runtime"]!.GetValue<string>());
+        Assert.Equal("""{"pingpong-server":null}""", job["if role server"]!.ToJsonString());
+        Assert.Equal("""{"pingpong":{"transport":["tcp","sctp"]}}""", job["if role client"]!.ToJsonString());
+        Assert.Equal("240s", job["runtime"]!.GetValue<string>());
+        Assert.Equal("cs-localhost", job["cluster"]!.GetValue<string>());
     }
 
     [Fact]
-    public void LkpJobFilesKeepTheirValues()
+    public void FixtureJobFilesKeepTheirValues()
     {
-        var borrow = Assert.IsType<JsonObject>(ReadLkpJob("borrow-1h.yaml").Document);
-        Assert.StartsWith("<%= File.read(", borrow["ssh_pub_key"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Null(borrow["sshd"]);
-        Assert.True(borrow.ContainsKey("sshd"));
+        var lease = Assert.IsType<JsonObject>(ReadFixtureJob("lease-2h.yaml").Document);
+        Assert.Equal("""<%= File.read(File.join(Dir.home, ".ssh", "id_ed25519.pub")).strip rescue nil %>""", lease["authorized_key"]!.GetValue<string>());
+        Assert.Null(lease["sshd"]);
+        Assert.True(lease.ContainsKey("sshd"));
+        Assert.Equal("2h", lease["runtime"]!.GetValue<string>());
 
-        var hostInfo = Assert.IsType<JsonObject>(ReadLkpJob("host-info.yaml").Document);
-        Assert.Equal("host-info", hostInfo["suite"]!.GetValue<string>());
-        Assert.False(hostInfo["is_send_mail"]!.GetValue<bool>());
+        var sysprobe = Assert.IsType<JsonObject>(ReadFixtureJob("sysprobe.yaml").Document);
+        Assert.Equal("sysprobe", sysprobe["suite"]!.GetValue<string>());
+        Assert.False(sysprobe["notify_owner"]!.GetValue<bool>());
+        Assert.True(sysprobe.ContainsKey("sysprobe"));
 
-        var fio = Assert.IsType<JsonObject>(ReadLkpJob("fio-basic-openeuler.yaml").Document);
-        Assert.Equal(60L, fio["runtime"]!.GetValue<long>());
-        Assert.Equal("no", fio["raw_disk"]!.GetValue<string>());
-        Assert.Equal(7, fio["fio-setup-basic"]!["bs"]!.AsArray().Count);
+        var memspin = Assert.IsType<JsonObject>(ReadFixtureJob("memspin.yaml").Document);
+        Assert.Equal("150%", memspin["nr_threads"]!.GetValue<string>());
+        Assert.Equal("""{"duration":"15s","stride":64}""", memspin["memspin"]!.ToJsonString());
 
-        var fsmark = Assert.IsType<JsonObject>(ReadLkpJob("fsmark-1hdd.yaml").Document);
-        Assert.Equal("""["nfsv4",null]""", fsmark["fs2"]!.ToJsonString());
+        var blockmix = Assert.IsType<JsonObject>(ReadFixtureJob("blockmix.yaml").Document);
+        Assert.Equal(120L, blockmix["runtime"]!.GetValue<long>());
+        Assert.Equal("no", blockmix["trim_first"]!.GetValue<string>());
+        Assert.True(blockmix["blockmix-setup"]!["unbuffered"]!.GetValue<bool>());
+        Assert.Equal(5, blockmix["blockmix-setup"]!["block_size"]!.AsArray().Count);
+        Assert.Equal("""{"fs_type":["ext4"]}""", blockmix["fs1"]!.ToJsonString());
 
-        var pgbench = Assert.IsType<JsonObject>(ReadLkpJob("pgbench.yaml").Document);
-        Assert.Equal("on", pgbench["pgbench-setup"]!["wal_compression"]!.GetValue<string>());
-        Assert.Equal(0.1, pgbench["pgbench-setup"]!["checkpoint_completion_target"]!.GetValue<double>());
+        var filechurn = Assert.IsType<JsonObject>(ReadFixtureJob("filechurn.yaml").Document);
+        Assert.Equal("""["nfsv3",null]""", filechurn["export"]!.ToJsonString());
+        Assert.Equal("""["ext4","xfs","f2fs"]""", filechurn["fs"]!.ToJsonString());
 
-        var redis = Assert.IsType<JsonObject>(ReadLkpJob("redis.yaml").Document);
-        Assert.Equal("set,get", redis["if role client"]!["redis"]!["test"]!.GetValue<string>());
+        var walbench = Assert.IsType<JsonObject>(ReadFixtureJob("walbench.yaml").Document);
+        Assert.Equal("on", walbench["walbench-setup"]!["full_page_writes"]!.GetValue<string>());
+        Assert.Equal("off", walbench["walbench-setup"]!["group_commit"]!.GetValue<string>());
+        Assert.Equal(0.25, walbench["walbench-setup"]!["flush_target"]!.GetValue<double>());
+        Assert.False(walbench["walbench"]!["readonly"]!.GetValue<bool>());
+        Assert.Null(walbench["walbench"]!["notes"]);
+
+        var kvcache = Assert.IsType<JsonObject>(ReadFixtureJob("kvcache.yaml").Document);
+        Assert.Equal("put,scan", kvcache["if role client"]!["kvcache"]!["ops"]!.GetValue<string>());
+        Assert.Equal(7400L, kvcache["if role server"]!["kvcache-server"]!["port"]!.GetValue<long>());
+    }
+
+    /// <summary>
+    /// Every job file of the real lkp-tests tree (<c>$LKP_TESTS/jobs</c>), sent as it is, is one job or is refused
+    /// for the reason the file itself shows. The expectation comes from the file's YAML events, not from the reader.
+    /// lkp's submit expands <c>&lt;&lt; : file</c> includes, <c>{{ }}</c> expressions and ERB before it parses, so
+    /// the unexpanded files include fragments and templates that are not one job as they stand.
+    /// </summary>
+    [Fact]
+    public void EveryRealLkpJobFileIsOneJobOrIsRefusedForTheReasonItShows()
+    {
+        var jobs = Path.Combine(LkpFixtures.RealTree(), "jobs");
+        var files = Directory.GetFiles(jobs, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(files);
+
+        var wrong = files
+            .Select(path => (File: Path.GetRelativePath(jobs, path), Problem: RealJobProblem(path)))
+            .Where(f => f.Problem is not null)
+            .Select(f => $"{f.File}: {f.Problem}")
+            .ToList();
+
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {files.Count} lkp-tests job files were not read as expected:\n{string.Join('\n', wrong)}");
+    }
+
+    /// <summary>What is wrong with how the reader took the real job file at <paramref name="path"/>; null if nothing.</summary>
+    private static string? RealJobProblem(string path)
+    {
+        var body = File.ReadAllText(path) + "\nmy_account: tester\n";
+        var result = ReadLkpJob(path);
+        var shape = YamlShape.Of(body);
+        var expressions = ExpressionLines(body);
+        var errorLine = InvalidYamlLine(result);
+        string? Expect(bool met, string expected) => met ? null : $"expected {expected}; the reader said {Describe(result)}";
+        bool InExpression(int? line) => expressions.Any(e => line >= e.First && line <= e.Last);
+
+        if (shape.ErrorLine is { } parseErrorLine)
+        {
+            // Only lkp's {{ }} expressions, which its submit turns into literal blocks before parsing, may break the YAML.
+            return InExpression(parseErrorLine)
+                ? Expect(InExpression(errorLine), $"invalid YAML within a {{{{ }}}} expression (YamlDotNet stops at line {parseErrorLine})")
+                : $"YAML error outside any {{{{ }}}} expression, at line {parseErrorLine}: {shape.Error}";
+        }
+
+        if (shape.Documents > 1)
+        {
+            return Expect(BodyError(result) == SeveralDocuments(shape.Documents), $"refusal as {shape.Documents} YAML documents");
+        }
+
+        if (expressions.Count > 0)
+        {
+            // {{ fs == 'ext4' ? 'a' : 'b' }} reads as a flow mapping used as a key.
+            return Expect(InExpression(errorLine) && BodyError(result)!.Contains("keys must be scalars", StringComparison.Ordinal), "invalid YAML (a mapping as a key) within a {{ }} expression");
+        }
+
+        if (shape.Keys.GroupBy(k => k, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { Key: var repeated })
+        {
+            // Two "<< : file" includes in one file are the same key twice until lkp's submit expands them.
+            return Expect(errorLine is not null && BodyError(result)!.Contains($"uplicate key {repeated}", StringComparison.Ordinal), $"invalid YAML naming the duplicate key {repeated}");
+        }
+
+        if (!shape.Keys.Contains("suite"))
+        {
+            // A fragment lkp includes into other jobs ("cannot run standalone"), a batch list, or an include of a job.
+            return Expect(result.Document is null && result.Errors.Keys.SequenceEqual(["suite"]) && result.Errors["suite"].SequenceEqual(["is required"]), "only suite: is required");
+        }
+
+        return Expect(
+            result.Document is { } job
+                && job.Select(p => p.Key).SequenceEqual(shape.Keys.Except(JobDocumentReader.ServerOwnedFields, StringComparer.Ordinal))
+                && Kind(job["suite"]) == JsonValueKind.String
+                && job["my_account"]!.GetValue<string>() == "tester",
+            $"one job with the file's keys {string.Join(", ", shape.Keys)}");
+    }
+
+    private static string? BodyError(JobDocumentResult result) =>
+        result.Document is null && result.Errors.TryGetValue("body", out var messages) ? Assert.Single(messages) : null;
+
+    /// <summary>The line an "invalid YAML at line N" (or "after line N") refusal names, if it is one.</summary>
+    private static int? InvalidYamlLine(JobDocumentResult result) =>
+        BodyError(result) is { } message && Regex.Match(message, @"^invalid YAML (?:at|after) line (\d+),") is { Success: true } match
+            ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            : null;
+
+    private static string Describe(JobDocumentResult result) =>
+        result.Document is not null ? "one job" : string.Join("; ", result.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
+
+    /// <summary>The first and last line of each lkp <c>{{ … }}</c> expression in <paramref name="text"/>.</summary>
+    private static List<(int First, int Last)> ExpressionLines(string text)
+    {
+        static int LineAt(string text, int index) => text.AsSpan(0, index).Count('\n') + 1;
+        return [.. Regex.Matches(text, @"\{\{.*?\}\}", RegexOptions.Singleline).Select(m => (LineAt(text, m.Index), LineAt(text, m.Index + m.Length - 1)))];
+    }
+
+    private static string SeveralDocuments(int documents) =>
+        $"one job per request; this body has {documents} YAML documents (matrix expansion is done by the client)";
+
+    /// <summary>A YAML text as YamlDotNet's parser sees it: its documents, the keys of the first one's root mapping, or where it fails.</summary>
+    private sealed record YamlShape(int Documents, IReadOnlyList<string> Keys, int? ErrorLine, string? Error)
+    {
+        public static YamlShape Of(string yaml)
+        {
+            var parser = new Parser(new StringReader(yaml));
+            var documents = 0;
+            var depth = 0;
+            var rootIsMapping = false;
+            var nextIsKey = true;
+            var lastLine = 1;
+            List<string> keys = [];
+            try
+            {
+                while (parser.MoveNext())
+                {
+                    var current = parser.Current!;
+                    lastLine = (int)current.End.Line;
+                    if (current is DocumentStart)
+                    {
+                        documents++;
+                        continue;
+                    }
+
+                    var startsNode = current is Scalar or AnchorAlias or MappingStart or SequenceStart;
+                    if (documents == 1 && startsNode && depth == 0)
+                    {
+                        rootIsMapping = current is MappingStart;
+                    }
+                    else if (documents == 1 && startsNode && depth == 1 && rootIsMapping)
+                    {
+                        if (nextIsKey)
+                        {
+                            keys.Add(current is Scalar { Value: var key } ? key : "(not a scalar)");
+                        }
+
+                        nextIsKey = !nextIsKey;
+                    }
+
+                    depth += current switch
+                    {
+                        MappingStart or SequenceStart => 1,
+                        MappingEnd or SequenceEnd => -1,
+                        _ => 0,
+                    };
+                }
+            }
+            catch (YamlException e)
+            {
+                return new YamlShape(documents, keys, (int)e.Start.Line, e.Message);
+            }
+            catch (InvalidOperationException e)
+            {
+                // YamlDotNet's scanner throws this on some broken input, such as an unclosed [ followed by a key.
+                return new YamlShape(documents, keys, lastLine, e.Message);
+            }
+
+            return new YamlShape(documents, keys, null, null);
+        }
     }
 }

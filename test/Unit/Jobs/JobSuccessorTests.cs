@@ -25,7 +25,7 @@ public sealed class JobSuccessorTests
         RunningTime = 3_000,
         FinishTime = 4_000,
         Version = 5,
-        Crash = "{\"cause\": \"testbox\"}",
+        Crash = new CrashReport(CrashNotify.Lab, CrashCause.Testbox, false, new Dictionary<string, string>()),
         Document = "{\"suite\": \"iperf\", \"tbox_group\": \"vm-2p8g\", \"runtime\": \"300s\"}",
         Attempt = 2,
     };

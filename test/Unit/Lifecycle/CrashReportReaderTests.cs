@@ -197,7 +197,7 @@ public class CrashReportReaderTests
     [Fact]
     public void ALostHeartbeatIsATestboxCrashForTheLab()
     {
-        var crash = CrashReport.HeartbeatLost("vm-2p8g--h1-0", 180);
+        var crash = SchedulerCrashes.HeartbeatLost("vm-2p8g--h1-0", 180);
 
         Assert.Equal(CrashNotify.Lab, crash.Notify);
         Assert.Equal(CrashCause.Testbox, crash.Cause);

@@ -191,7 +191,7 @@ public class ReschedulePolicyTests
     [Fact]
     public void ALostHeartbeatIsRescheduledUntilAttemptsRunOut()
     {
-        var crash = CrashReport.HeartbeatLost("hw-1", 180);
+        var crash = SchedulerCrashes.HeartbeatLost("hw-1", 180);
 
         Assert.True(Default.Decide(crash, 1).Reschedule);
         Assert.True(Default.Decide(crash, 2).Reschedule);

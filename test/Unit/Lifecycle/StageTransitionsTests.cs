@@ -86,7 +86,7 @@ public class StageTransitionsTests
             Assert.True(StageTransitions.Check(path[i - 1], path[i]).IsAllowed, $"{path[i - 1]} → {path[i]}");
         }
 
-        Assert.True(StageTransitions.IsFinal(path[^1]));
+        Assert.True(JobStages.IsFinal(path[^1]));
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public class StageTransitionsTests
     {
         Assert.Equal(
             ["boot", "running", "post_run", "manual_check", "renew"],
-            JobStages.All.Where(StageTransitions.IsActive));
-        Assert.Equal(["finish"], JobStages.All.Where(StageTransitions.IsFinal));
+            JobStages.All.Where(JobStages.IsActive));
+        Assert.Equal(["finish"], JobStages.All.Where(JobStages.IsFinal));
     }
 }

@@ -1,0 +1,76 @@
+using CompassCi.Grains.Configuration;
+using CompassCi.Grains.Dispatch;
+using CompassCi.Grains.Effects;
+using CompassCi.Grains.Lifecycle;
+using CompassCi.Grains.Storage;
+using CompassCi.Grains.Submit;
+using CompassCi.Grains.Testboxes;
+using CompassCi.Grains.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+
+namespace CompassCi.Grains;
+
+/// <summary>Registers everything the grains and the use cases need, in one place.</summary>
+public static class GrainServiceCollectionExtensions
+{
+    /// <summary>The options of the grains, each bound from its section and checked at start.</summary>
+    public static IServiceCollection AddCompassCiGrainOptions(this IServiceCollection services, IConfiguration configuration) => services
+        .AddCheckedOptions<JobStoreOptions>(configuration)
+        .AddCheckedOptions<QueueGrainOptions>(configuration)
+        .AddCheckedOptions<LifecycleOptions>(configuration)
+        .AddCheckedOptions<ReschedulePolicyOptions>(configuration)
+        .AddCheckedOptions<HostPolicyOptions>(configuration)
+        .AddCheckedOptions<ClusterJobOptions>(configuration)
+        .AddCheckedOptions<JobEffectOptions>(configuration)
+        .AddCheckedOptions<FailPointOptions>(configuration);
+
+    /// <summary>The grains' services on the scheduler database at <paramref name="connectionString"/>.</summary>
+    public static IServiceCollection AddCompassCiGrains(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    {
+        services.AddCompassCiGrainOptions(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+
+        // One pool for every store. No per-open connection reset: every statement commits or rolls back and leaves no
+        // session state behind (the one session variable, JobStore.Written, is set before each use).
+        services.AddSingleton(_ => new MySqlDataSource(
+            new MySqlConnectionStringBuilder(connectionString) { ConnectionReset = false, AllowUserVariables = true }.ConnectionString));
+        services.AddSingleton<GroupCommitter>();
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<JobQueries>();
+        services.AddSingleton<ConsumeRequestStore>();
+        services.AddSingleton<SubmitKeyStore>();
+        services.AddSingleton<JobEffectStore>();
+        services.AddSingleton<ClusterStore>();
+        services.AddSingleton<HostStore>();
+        services.AddSingleton<TestboxStore>();
+
+        services.AddSingleton<JobIdGenerator>();
+        services.AddSingleton<QueueKeyIndex>();
+        services.AddSingleton<JobQueueing>();
+        services.AddSingleton<JobDispatcher>();
+        services.AddSingleton<ClusterPlanner>();
+        services.AddSingleton<JobSubmitter>();
+        services.AddSingleton<TestboxSightings>();
+        services.AddSingleton<TestboxRegistry>();
+        services.AddSingleton<QuarantinedHosts>();
+        services.AddSingleton(sp => new ReschedulePolicy(sp.GetRequiredService<IOptions<ReschedulePolicyOptions>>().Value));
+        services.AddSingleton(sp => new JobTransitions(
+            sp.GetRequiredService<ReschedulePolicy>(),
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<LifecycleOptions>>().Value.LeaseSeconds)));
+
+        services.AddSingleton<FailPoints>();
+        services.AddSingleton<JobEffectRunner>();
+        services.AddSingleton<IJobEffectHandler, HostJobEndedHandler>();
+        services.AddSingleton<IJobEffectHandler, ClusterReconcileHandler>();
+        services.AddSingleton<IJobEffectHandler, EnqueueHandler>();
+        services.AddSingleton<IJobEffectHandler, DequeueHandler>();
+
+        services.AddHostedService<StorageJanitor>();
+        services.AddHostedService<SweeperKeepAlive>();
+        return services;
+    }
+}

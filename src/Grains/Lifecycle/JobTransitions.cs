@@ -1,0 +1,314 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CompassCi.Grains.Effects;
+using CompassCi.Grains.Testboxes;
+
+namespace CompassCi.Grains.Lifecycle;
+
+/// <summary>
+/// Every change a job's grain makes, as pure functions of (job, command, now): the new row, the events it appends
+/// and the effects it causes, or a refusal. No I/O: what an end needs from outside (the host's history, an id for a
+/// successor) comes in as <see cref="EndFacts"/>. The grain loads, asks here, writes conditionally and delivers.
+/// </summary>
+public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
+{
+    /// <summary>Hands a pending job to a testbox under a lease; the same lease asking again gets the job as it is.</summary>
+    public Transition Assign(JobRecord job, string testbox, string leaseId, string? host, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Stage != JobStages.Submit)
+        {
+            return job.LeaseId == leaseId && job.Testbox == testbox
+                ? Transition.Keep(job)
+                : Transition.Refuse($"job is in stage {job.Stage}");
+        }
+
+        var assigned = job with
+        {
+            Stage = JobStages.Boot,
+            Testbox = testbox,
+            Host = host,
+            LeaseId = leaseId,
+            BootTime = Millis(now),
+            // Stage boot's deadline is the lease: unconfirmed by then, the job goes back to its queue.
+            Deadline = Millis(now + lease),
+            Version = job.Version + 1,
+        };
+        return Change(job, assigned, [Event(now, "leased", new JsonObject { ["testbox"] = testbox, ["lease_id"] = leaseId })]);
+    }
+
+    /// <summary>Gives back a job whose hand-over never reached its testbox: only its lease may, and only before it is confirmed.</summary>
+    public static Transition Release(JobRecord job, string leaseId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Stage != JobStages.Boot || job.LeaseId != leaseId)
+        {
+            return Transition.Refuse($"job is in stage '{job.Stage}' under another lease; only the lease that holds an unconfirmed job can release it");
+        }
+
+        return Change(
+            job,
+            BackToQueue(job),
+            [Event(now, "released", new JsonObject { ["reason"] = "the testbox hung up before the answer reached it" })],
+            [new JobEffect(JobEffectKinds.Enqueue, job.QueueKey)]);
+    }
+
+    /// <summary>Moves a held job along the stage table, recording the stage time and its new deadline.</summary>
+    public static Transition ChangeStage(JobRecord job, string stage, string? testbox, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(stage);
+        if (NotHolder(job, testbox) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (job.CancelRequested)
+        {
+            return Transition.Refuse($"job was cancelled while in stage '{job.Stage}': abort it and finish it with health 'cancel'");
+        }
+
+        var check = StageTransitions.Check(job.Stage, stage);
+        if (!check.IsAllowed)
+        {
+            return Transition.Refuse(check.Reason);
+        }
+
+        var millis = Millis(now);
+        var changed = job with
+        {
+            Stage = stage,
+            RunningTime = stage == JobStages.Running ? millis : job.RunningTime,
+            PostRunTime = stage == JobStages.PostRun ? millis : job.PostRunTime,
+            ManualCheckTime = stage == JobStages.ManualCheck ? millis : job.ManualCheckTime,
+            RenewTime = stage == JobStages.Renew ? millis : job.RenewTime,
+            Deadline = StageDeadlines.DeadlineFor(stage, now, JobTimingReader.Read(job.Document))?.ToUnixTimeMilliseconds() ?? job.Deadline,
+            Version = job.Version + 1,
+        };
+        return Change(job, changed, [Event(now, "stage", new JsonObject { ["stage"] = stage, ["from"] = job.Stage })]);
+    }
+
+    /// <summary>Ends a held job with the health (and crash) its testbox reports.</summary>
+    public Transition Finish(JobRecord job, string health, CrashReport? crash, string? testbox, DateTimeOffset now, EndFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (NotHolder(job, testbox) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (job.Stage == JobStages.Submit)
+        {
+            return Transition.Refuse("job is in stage 'submit': no testbox holds it yet, so none can finish it (cancel it instead)");
+        }
+
+        var check = StageTransitions.Check(job.Stage, JobStages.Finish);
+        return check.IsAllowed
+            ? End(job, health, crash, "finished", [], now, facts)
+            : Transition.Refuse(check.Reason);
+    }
+
+    /// <summary>
+    /// Cancels a job: a pending one ends at once (health <c>cancel</c>) and leaves its queue; a held one is marked so its
+    /// testbox aborts on its next call (marking twice changes nothing); an ended one is refused.
+    /// </summary>
+    public static Transition Cancel(JobRecord job, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var decision = StageTransitions.Cancel(job.Stage);
+        switch (decision.Action)
+        {
+            case CancelAction.FinishAsCancelled:
+                var cancelled = job with { Stage = JobStages.Finish, Health = JobHealth.Cancel, FinishTime = Millis(now), Deadline = null, Version = job.Version + 1 };
+                return Change(job, cancelled, [Event(now, "cancelled", new JsonObject { ["from"] = job.Stage })], [new JobEffect(JobEffectKinds.Dequeue, job.QueueKey), .. ClusterEffect(job)]);
+            case CancelAction.MarkForAbort when job.CancelRequested:
+                return Transition.Keep(job);
+            case CancelAction.MarkForAbort:
+                var marked = job with { CancelRequested = true, Version = job.Version + 1 };
+                return Change(job, marked, [Event(now, "cancel_requested", new JsonObject { ["stage"] = job.Stage, ["testbox"] = job.Testbox })], ClusterEffect(job));
+            default:
+                return Transition.Refuse(decision.Reason);
+        }
+    }
+
+    /// <summary>
+    /// Acts on a passed deadline: an unconfirmed lease (stage boot) goes back to its queue; any other active stage ends
+    /// with health <c>timeout</c>. Refused when the deadline has not passed or was moved.
+    /// </summary>
+    public Transition Expire(JobRecord job, DateTimeOffset now, EndFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Deadline is not { } deadline || deadline >= Millis(now) || !JobStages.IsActive(job.Stage))
+        {
+            return Transition.Refuse($"job is in stage '{job.Stage}' and not past a deadline");
+        }
+
+        if (job.Stage == JobStages.Boot)
+        {
+            return Change(
+                job,
+                BackToQueue(job),
+                [Event(now, "lease_expired", new JsonObject { ["testbox"] = job.Testbox, ["lease_id"] = job.LeaseId })],
+                [new JobEffect(JobEffectKinds.Enqueue, job.QueueKey)]);
+        }
+
+        return End(job, JobHealth.Timeout, SchedulerCrashes.DeadlineExceeded(job.Stage, deadline), "timeout", new JsonObject { ["deadline"] = deadline }, now, facts);
+    }
+
+    /// <summary>
+    /// Acts on a silent testbox: when the testbox holding this confirmed job has missed its heartbeats (its
+    /// <paramref name="heartbeat"/> deadline passed, and it was beating after it took the job), the job crashes with
+    /// cause <c>testbox</c>. Refused otherwise (a heartbeat may have arrived since the sweep looked).
+    /// </summary>
+    public Transition HeartbeatLost(JobRecord job, TestboxHeartbeat? heartbeat, DateTimeOffset now, EndFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var millis = Millis(now);
+        if (job is not { Testbox: { } testbox, BootTime: { } bootTime } || !JobStages.IsActive(job.Stage) || job.Stage == JobStages.Boot)
+        {
+            return Transition.Refuse($"job is in stage '{job.Stage}': no confirmed testbox holds it");
+        }
+
+        if (heartbeat is not { } beat || beat.Deadline >= millis || beat.Deadline <= bootTime)
+        {
+            return Transition.Refuse($"testbox '{testbox}' has not missed its heartbeats");
+        }
+
+        var crash = SchedulerCrashes.HeartbeatLost(testbox, (millis - beat.LastHeartbeat) / 1000);
+        return End(job, JobHealth.Crash, crash, "heartbeat_lost", new JsonObject { ["last_heartbeat"] = beat.LastHeartbeat }, now, facts);
+    }
+
+    /// <summary>
+    /// Ends a node job because its cluster aborted: health <c>abort</c>; a held one is also marked for abort (its testbox
+    /// learns it on its next call), a pending one leaves its queue. Its own cluster is not told again.
+    /// </summary>
+    public static Transition CloseForCluster(JobRecord job, string reason, DateTimeOffset now, EndFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(facts);
+        if (job.Stage == JobStages.Finish)
+        {
+            return Transition.Refuse("job is in stage 'finish'; it has already ended");
+        }
+
+        var closed = job with
+        {
+            Stage = JobStages.Finish,
+            Health = JobHealth.Abort,
+            FinishTime = Millis(now),
+            Deadline = null,
+            CancelRequested = job.Stage != JobStages.Submit,
+            HostLifecycle = facts.HostLifecycle,
+            Version = job.Version + 1,
+        };
+        List<JobEffect> effects = [.. HostEffect(job)];
+        if (job.Stage == JobStages.Submit)
+        {
+            effects.Add(new JobEffect(JobEffectKinds.Dequeue, job.QueueKey));
+        }
+
+        return Change(job, closed, [Event(now, "cluster_aborted", new JsonObject { ["from"] = job.Stage, ["reason"] = reason })], effects);
+    }
+
+    /// <summary>Extends the deadline of a confirmed, unfinished job by <paramref name="seconds"/>, from the later of its deadline and now.</summary>
+    public static Transition Renew(JobRecord job, int seconds, string? testbox, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (NotHolder(job, testbox) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!JobStages.IsActive(job.Stage) || job.Stage == JobStages.Boot)
+        {
+            return Transition.Refuse($"job is in stage '{job.Stage}': only a confirmed, unfinished job can be renewed");
+        }
+
+        var current = job.Deadline is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : (DateTimeOffset?)null;
+        var deadline = StageDeadlines.Renew(current, now, seconds).ToUnixTimeMilliseconds();
+        return Change(job, job with { Deadline = deadline, Version = job.Version + 1 }, [Event(now, "renewed", new JsonObject { ["seconds"] = seconds, ["deadline"] = deadline })]);
+    }
+
+    /// <summary>
+    /// Ends the job with <paramref name="health"/>. A crash is classified and the reschedule policy applied in the same
+    /// change: the next attempt is stored exactly when the crash record says so. The end tells the job's host and, for
+    /// a node job that did not end by its cluster's abort, its cluster.
+    /// </summary>
+    private Transition End(JobRecord job, string health, CrashReport? crash, string eventName, JsonObject detail, DateTimeOffset now, EndFacts facts)
+    {
+        var millis = Millis(now);
+        var finished = job with
+        {
+            Stage = JobStages.Finish,
+            Health = health,
+            FinishTime = millis,
+            Deadline = null,
+            Crash = crash,
+            HostLifecycle = facts.HostLifecycle,
+            Version = job.Version + 1,
+        };
+        detail["health"] = health;
+        detail["from"] = job.Stage;
+        List<JobEvent> events = [];
+        List<JobEffect> effects = [.. HostEffect(job)];
+        JobRecord? successor = null;
+        if (crash is not null)
+        {
+            detail["crash"] = CrashReportJson.ToJson(crash);
+            var decision = job.ClusterId is null
+                ? reschedule.Decide(crash, job.Attempt, MaxAttempts.Of(job.Document, reschedule.MaxAttempts))
+                : new RescheduleDecision(false, "Not rescheduled: a node of a multi-node cluster does not run again alone; its cluster aborts.");
+            detail["reschedule"] = decision.Reason;
+            if (decision.Reschedule)
+            {
+                successor = JobSuccessor.Of(job, facts.SuccessorId, millis);
+                finished = finished with { RescheduledAs = successor.Id };
+                effects.Add(new JobEffect(JobEffectKinds.Enqueue, successor.QueueKey, successor.Id));
+            }
+        }
+
+        events.Add(Event(now, eventName, detail));
+        if (successor is not null)
+        {
+            events.Add(Event(now, "rescheduled", new JsonObject { ["as"] = successor.Id.ToString(CultureInfo.InvariantCulture), ["attempt"] = successor.Attempt }));
+        }
+
+        if (health != JobHealth.Abort)
+        {
+            effects.AddRange(ClusterEffect(job));
+        }
+
+        return Transition.Write(new JobChange(job, finished, events, effects, successor));
+    }
+
+    /// <summary>Refuses an update that names a testbox other than the holder; an unknown testbox may not act for it.</summary>
+    private static Transition? NotHolder(JobRecord job, string? testbox) =>
+        testbox is not null && job.Testbox != testbox && job.Stage != JobStages.Submit
+            ? Transition.Refuse($"job is held by testbox '{job.Testbox}', not '{testbox}' (stage '{job.Stage}')")
+            : null;
+
+    /// <summary>The job pending again, as it was before a testbox took it (the requested testbox, no lease).</summary>
+    private static JobRecord BackToQueue(JobRecord job) => job with
+    {
+        Stage = JobStages.Submit,
+        Testbox = JsonNode.Parse(job.Document)?["testbox"]?.GetValue<string>(),
+        LeaseId = null,
+        Host = null,
+        BootTime = null,
+        Deadline = null,
+        Version = job.Version + 1,
+    };
+
+    private static IEnumerable<JobEffect> HostEffect(JobRecord job) =>
+        job.Host is { } host ? [new JobEffect(JobEffectKinds.HostJobEnded, host)] : [];
+
+    private static IEnumerable<JobEffect> ClusterEffect(JobRecord job) =>
+        job.ClusterId is { } cluster ? [new JobEffect(JobEffectKinds.ClusterReconcile, cluster.ToString(CultureInfo.InvariantCulture))] : [];
+
+    private static Transition Change(JobRecord before, JobRecord after, IReadOnlyList<JobEvent> events, IEnumerable<JobEffect>? effects = null) =>
+        Transition.Write(new JobChange(before, after, events, [.. effects ?? []]));
+
+    private static JobEvent Event(DateTimeOffset now, string name, JsonObject? detail) => new(Millis(now), name, detail);
+
+    private static long Millis(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,28 @@
+using MySqlConnector;
+
+namespace CompassCi.Grains.Storage;
+
+/// <summary>
+/// One SQL statement with its parameters. Stores hand these out rather than run them when a write must share a
+/// transaction with another store's (a job's end and its effects, a cluster's node jobs and its barrier).
+/// </summary>
+public sealed record SqlStatement(string Text, params MySqlParameter[] Parameters)
+{
+    /// <summary>A parameter; null becomes SQL NULL.</summary>
+    public static MySqlParameter P(string name, object? value) => new(name, value ?? DBNull.Value);
+
+    /// <summary>A job id parameter: ids are BIGINT UNSIGNED columns.</summary>
+    public static MySqlParameter Id(string name, long? id) => P(name, id is { } value ? (ulong)value : null);
+
+    /// <summary>This statement as a command of a batch, with fresh copies of the parameters (a batch owns its parameters).</summary>
+    internal MySqlBatchCommand ToBatchCommand()
+    {
+        var command = new MySqlBatchCommand(Text);
+        foreach (var parameter in Parameters)
+        {
+            command.Parameters.Add(parameter.Clone());
+        }
+
+        return command;
+    }
+}

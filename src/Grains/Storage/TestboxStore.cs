@@ -1,0 +1,83 @@
+using CompassCi.Grains.Testboxes;
+using MySqlConnector;
+using static CompassCi.Grains.Storage.SqlStatement;
+
+namespace CompassCi.Grains.Storage;
+
+/// <summary>
+/// The owner of <c>testboxes</c>, the registry (heartbeats, what each box offers), and the reader of the jobs each
+/// testbox holds. Writes are single-row upserts per heartbeat, and one merged upsert for many consume sightings.
+/// </summary>
+public sealed class TestboxStore(MySqlDataSource dataSource)
+{
+    /// <summary>Records a heartbeat: the box must beat again before <paramref name="deadlineMillis"/>.</summary>
+    public Task HeartbeatAsync(string testbox, string host, long nowMillis, int intervalSeconds, long deadlineMillis) =>
+        dataSource.ExecuteAsync(new SqlStatement(
+            "INSERT INTO testboxes (testbox, host, last_seen, last_heartbeat, heartbeat_interval_s, heartbeat_deadline) VALUES (@t, @host, @now, @now, @interval, @deadline) " +
+            "ON DUPLICATE KEY UPDATE host = @host, last_seen = GREATEST(COALESCE(last_seen, 0), @now), last_heartbeat = GREATEST(COALESCE(last_heartbeat, 0), @now), " +
+            "heartbeat_interval_s = @interval, heartbeat_deadline = GREATEST(COALESCE(heartbeat_deadline, 0), @deadline)",
+            P("@t", testbox), P("@host", host), P("@now", nowMillis), P("@interval", intervalSeconds), P("@deadline", deadlineMillis)));
+
+    /// <summary>Writes consume sightings in one statement: what each box offers, when it asked, until when it waits.</summary>
+    public Task UpsertSightingsAsync(IReadOnlyList<TestboxSighting> sightings)
+    {
+        ArgumentNullException.ThrowIfNull(sightings);
+        var rows = new List<string>(sightings.Count);
+        var parameters = new List<MySqlParameter>(sightings.Count * 6);
+        for (var i = 0; i < sightings.Count; i++)
+        {
+            var s = sightings[i];
+            rows.Add($"(@t{i}, @h{i}, @g{i}, @m{i}, @s{i}, @w{i})");
+            parameters.AddRange([P($"@t{i}", s.Testbox), P($"@h{i}", s.Host), P($"@g{i}", s.Tags), P($"@m{i}", s.MemoryMb), P($"@s{i}", s.Seen), P($"@w{i}", s.WaitingUntil)]);
+        }
+
+        // A sighting without tags only ends a wait: it leaves what the box offers as it was.
+        return dataSource.ExecuteAsync(new SqlStatement(
+            "INSERT INTO testboxes (testbox, host, tags, memory_mb, last_seen, waiting_until) VALUES " + string.Join(", ", rows) +
+            " ON DUPLICATE KEY UPDATE host = COALESCE(VALUES(host), host), memory_mb = IF(VALUES(tags) IS NULL, memory_mb, VALUES(memory_mb)), " +
+            "tags = COALESCE(VALUES(tags), tags), last_seen = GREATEST(COALESCE(last_seen, 0), VALUES(last_seen)), waiting_until = VALUES(waiting_until)",
+            [.. parameters]));
+    }
+
+    /// <summary>Every registered testbox with what it holds and whether its host is quarantined, by name.</summary>
+    public Task<List<TestboxRow>> ListAsync(string? host = null)
+    {
+        var held = $"FROM jobs j WHERE j.testbox = t.testbox AND j.job_stage IN {SqlLists.ActiveStages} ORDER BY j.id DESC LIMIT 1";
+        return dataSource.QueryAsync(
+            new SqlStatement(
+                "SELECT t.testbox, t.host, t.tags, t.memory_mb, t.last_seen, t.last_heartbeat, t.heartbeat_deadline, t.waiting_until, " +
+                $"(SELECT j.id {held}) AS job_id, (SELECT j.job_stage {held}) AS job_stage, " +
+                "COALESCE(h.quarantined, 0) FROM testboxes t LEFT JOIN hosts h ON h.host = t.host" +
+                (host is null ? "" : " WHERE t.host = @host") + " ORDER BY t.testbox",
+                P("@host", host)),
+            r => new TestboxRow(
+                r.GetString(0), r.GetStringOrNull(1), r.GetStringOrNull(2), r.GetInt64OrNull(3), r.GetInt64OrNull(4), r.GetInt64OrNull(5),
+                r.GetInt64OrNull(6), r.GetInt64OrNull(7), r.GetIdOrNull(8), r.GetStringOrNull(9), r.GetFlag(10)));
+    }
+
+    /// <summary>The testbox's last heartbeat and the deadline for its next one; null when it never beat.</summary>
+    public Task<TestboxHeartbeat?> GetHeartbeatAsync(string testbox) =>
+        dataSource.FirstOrDefaultAsync(
+            new SqlStatement(
+                "SELECT last_heartbeat, heartbeat_interval_s, heartbeat_deadline FROM testboxes WHERE testbox = @t AND heartbeat_deadline IS NOT NULL",
+                P("@t", testbox)),
+            r => new TestboxHeartbeat(testbox, r.GetInt64(0), r.GetInt32(1), r.GetInt64(2)));
+
+    /// <summary>The unfinished jobs the testbox holds, with whether each was cancelled.</summary>
+    public Task<List<HeldJob>> ListHeldJobsAsync(string testbox) =>
+        dataSource.QueryAsync(
+            new SqlStatement($"SELECT id, job_stage, cancel_requested FROM jobs WHERE testbox = @t AND job_stage IN {SqlLists.ActiveStages} ORDER BY id", P("@t", testbox)),
+            r => new HeldJob(r.GetId(0), r.GetString(1), r.GetBoolean(2)));
+
+    /// <summary>
+    /// Confirmed jobs whose testbox has gone silent: its heartbeat deadline has passed, and it was heartbeating
+    /// after the job was handed to it. A box that stopped beating before it took the job is watched by the
+    /// job's deadlines only, so a box that switches to a plain lkp client is not mistaken for a dead one.
+    /// </summary>
+    public Task<List<long>> ListJobsOfSilentTestboxesAsync(long nowMillis, int limit) =>
+        dataSource.IdsAsync(new SqlStatement(
+            "SELECT j.id FROM testboxes t JOIN jobs j ON j.testbox = t.testbox " +
+            $"WHERE t.heartbeat_deadline < @now AND j.job_stage IN {SqlLists.ConfirmedStages} AND j.boot_time < t.heartbeat_deadline " +
+            $"ORDER BY t.heartbeat_deadline LIMIT {SqlLists.Limit(limit)}",
+            P("@now", nowMillis)));
+}

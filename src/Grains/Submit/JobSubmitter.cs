@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CompassCi.Grains.Lifecycle;
+using CompassCi.Grains.Scheduling;
+using CompassCi.Grains.Storage;
+using CompassCi.Grains.Testing;
+
+namespace CompassCi.Grains.Submit;
+
+/// <summary>
+/// The one way a job enters the scheduler, whoever submits it: the REST API, an Orleans client through
+/// <see cref="IJobsGrain"/>, a host's health check, and later lkp's <c>/submit_job</c>. It reads and validates the job,
+/// splits a multi-node job over its cluster, draws ids, stores the job (with its <c>submit_id</c>, in the same
+/// transaction) before answering, enqueues it, and warns when no testbox seen lately could run it.
+/// </summary>
+public sealed class JobSubmitter(
+    JobStore jobs,
+    SubmitKeyStore submitKeys,
+    ClusterPlanner clusters,
+    JobQueueing queueing,
+    TestboxRegistry registry,
+    JobIdGenerator ids,
+    FailPoints failPoints,
+    TimeProvider clock)
+{
+    /// <summary>Ids drawn for one submit before giving up: two silos draw the same id only by a rare clash.</summary>
+    private const int MaxIdAttempts = 5;
+
+    /// <summary>Submits a job written as JSON, or as YAML when <paramref name="contentType"/> says so.</summary>
+    public Task<SubmitOutcome> SubmitAsync(ReadOnlyMemory<byte> body, string? contentType)
+    {
+        var parsed = JobDocumentReader.ReadObject(body, contentType, "one job");
+        return parsed.Document is { } document ? SubmitAsync(document) : Task.FromResult(SubmitOutcome.Invalid(parsed.Errors));
+    }
+
+    /// <summary>Submits a job document (it is checked here, and changed in place: server-owned fields go, derived ones are added).</summary>
+    public async Task<SubmitOutcome> SubmitAsync(JsonObject document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var checkedDocument = JobDocumentReader.Validate(document);
+        if (checkedDocument.Errors.Count > 0)
+        {
+            return SubmitOutcome.Invalid(checkedDocument.Errors);
+        }
+
+        var (key, keyError) = SubmitIds.Read(document);
+        if (keyError is not null)
+        {
+            return SubmitOutcome.Invalid(new Dictionary<string, string[]> { [SubmitIds.Field] = [keyError] });
+        }
+
+        // A repeat is answered from what the first submit stored, before anything else is checked or drawn.
+        if (key is not null && await EarlierAsync(key) is { } earlier)
+        {
+            return earlier;
+        }
+
+        var (documents, isCluster, planErrors) = await PlanAsync(document);
+        if (planErrors.Count > 0)
+        {
+            return SubmitOutcome.Invalid(planErrors);
+        }
+
+        var (needs, errors) = ReadNeeds(documents, isCluster);
+        if (errors.Count > 0)
+        {
+            return SubmitOutcome.Invalid(errors);
+        }
+
+        for (var attempt = 0; attempt < MaxIdAttempts; attempt++)
+        {
+            var records = NewRecords(documents, needs, isCluster);
+            var stored = isCluster
+                ? await jobs.InsertClusterAsync(records, clusters.BarrierRow(records, documents), key)
+                : await jobs.InsertAsync(records[0], key);
+            if (stored)
+            {
+                failPoints.AfterSubmitStored(key?.SubmitId);
+                foreach (var record in records)
+                {
+                    await queueing.EnqueueSubmittedAsync(record);
+                }
+
+                return new SubmitOutcome(SubmitStatus.Created, [.. records.Select((r, i) => (r, documents[i]))], new Dictionary<string, string[]>(), await WarningsAsync(needs));
+            }
+
+            // Not stored: the same submit_id won a race meanwhile, or an id clashed (draw again).
+            if (key is not null && await EarlierAsync(key) is { } raced)
+            {
+                return raced;
+            }
+        }
+
+        throw new TimeoutException("could not allocate a job id; try again");
+    }
+
+    /// <summary>
+    /// The jobs an earlier submit with the same key created: the same answer again when the document is the same, a
+    /// conflict naming <c>submit_id</c> when the id was used for a different job. Null when the key is unused.
+    /// </summary>
+    private async Task<SubmitOutcome?> EarlierAsync(SubmitKey key)
+    {
+        if (await submitKeys.FindAsync(key.Account, key.SubmitId) is not { } found)
+        {
+            return null;
+        }
+
+        var id = found.JobId.ToString(CultureInfo.InvariantCulture);
+        if (found.Digest != key.Digest)
+        {
+            return new SubmitOutcome(
+                SubmitStatus.SubmitIdConflict,
+                [],
+                new Dictionary<string, string[]> { [SubmitIds.Field] = [$"'{key.SubmitId}' was already used by account '{key.Account}' for a different job (id {id}); use a new submit_id for a new job"] },
+                []);
+        }
+
+        var first = await jobs.GetAsync(found.JobId) ?? throw new InvalidOperationException($"submit key '{key.SubmitId}' names job {id}, which does not exist");
+        var created = first.ClusterId == first.Id ? await jobs.ListClusterAsync(first.Id) : [first];
+        return new SubmitOutcome(SubmitStatus.AlreadySubmitted, [.. created.Select(j => (j, JsonNode.Parse(j.Document) as JsonObject ?? []))], new Dictionary<string, string[]>(), []);
+    }
+
+    /// <summary>The documents to store: the job itself, or one per node of the cluster it asks for.</summary>
+    private async Task<(IReadOnlyList<JsonObject> Documents, bool IsCluster, IReadOnlyDictionary<string, string[]> Errors)> PlanAsync(JsonObject document)
+    {
+        if (!ClusterPlanner.IsClusterJob(document))
+        {
+            return ([document], false, new Dictionary<string, string[]>());
+        }
+
+        var split = await clusters.PlanAsync(document);
+        return split.LocalJob is { } local
+            ? ([local], false, split.Errors)
+            : (split.NodeJobs, true, split.Errors);
+    }
+
+    /// <summary>What each job needs from a testbox; errors of a node job are named after its node (<c>node.memory</c>).</summary>
+    private static (IReadOnlyList<JobRequirements> Needs, Dictionary<string, string[]> Errors) ReadNeeds(IReadOnlyList<JsonObject> documents, bool isCluster)
+    {
+        var needs = new List<JobRequirements>();
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var document in documents)
+        {
+            var requirements = JobRequirementsReader.Read(document);
+            var problems = new Dictionary<string, string[]>(requirements.Errors, StringComparer.Ordinal);
+            if (MaxAttempts.Read(document).Error is { } maxAttemptsError)
+            {
+                problems[MaxAttempts.Field] = [maxAttemptsError];
+            }
+
+            var prefix = isCluster ? $"{document["cluster_node"]?.GetValue<string>()}." : string.Empty;
+            foreach (var (field, messages) in problems)
+            {
+                errors[prefix + field] = messages;
+            }
+
+            if (requirements.Requirements is { } need && problems.Count == 0)
+            {
+                // The tbox_group a testbox implies is written back, so the stored job says where it may run.
+                if (need.TboxGroup is not null)
+                {
+                    document["tbox_group"] = need.TboxGroup;
+                }
+
+                needs.Add(need);
+            }
+        }
+
+        return (needs, errors);
+    }
+
+    /// <summary>New pending rows under fresh ids; a cluster's first node job's id is the cluster id, named in every node job.</summary>
+    private List<JobRecord> NewRecords(IReadOnlyList<JsonObject> documents, IReadOnlyList<JobRequirements> needs, bool isCluster)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var first = ids.Next();
+        var records = new List<JobRecord>(documents.Count);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var id = i == 0 ? first : ids.Next();
+            if (isCluster)
+            {
+                documents[i]["cluster_id"] = first.ToString(CultureInfo.InvariantCulture);
+            }
+
+            records.Add(NewJob.Pending(id, now, documents[i], needs[i], isCluster ? first : null));
+        }
+
+        return records;
+    }
+
+    /// <summary>
+    /// Warns when no testbox seen recently could take the job (or one of its node jobs): accepted, but the submitter
+    /// learns now, not after hours of waiting. A registry that cannot be read adds no warning.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> WarningsAsync(IReadOnlyList<JobRequirements> needs)
+    {
+        IReadOnlyList<SeenTestbox> seen;
+        try
+        {
+            seen = await registry.SeenRecentlyAsync(fresh: false);
+        }
+        catch (MySqlConnector.MySqlException)
+        {
+            return [];
+        }
+
+        return [.. needs.Select(n => WaitExplainer.Warning(n.Tags, seen)).OfType<string>().Distinct()];
+    }
+}

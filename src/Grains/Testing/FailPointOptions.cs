@@ -1,0 +1,23 @@
+using CompassCi.Grains.Configuration;
+
+namespace CompassCi.Grains.Testing;
+
+/// <summary>
+/// Fault injection for crash tests (section <c>CompassCi:FailPoints</c>): each names a moment at which the silo kills
+/// itself with SIGKILL, as a power cut would, so a test can prove what survives exactly that moment. All are off by
+/// default; never set them in production.
+/// </summary>
+public sealed class FailPointOptions : ICheckedOptions
+{
+    /// <inheritdoc/>
+    public static string Section => "CompassCi:FailPoints";
+
+    /// <summary>Die after the submit with this <c>submit_id</c> is stored and before it is answered.</summary>
+    public string? KillAfterSubmitStored { get; set; }
+
+    /// <summary>Die after a job of this <c>suite</c> changed (say, ended) and before any of the effects its change recorded ran.</summary>
+    public string? KillBeforeEffectsOfSuite { get; set; }
+
+    /// <inheritdoc/>
+    public IEnumerable<string> Check() => [];
+}

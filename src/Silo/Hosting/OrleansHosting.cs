@@ -1,0 +1,38 @@
+using System.Net;
+using Orleans.Configuration;
+
+namespace CompassCi.Silo.Hosting;
+
+/// <summary>The Orleans silo of this process: its cluster, endpoints, membership and reminders, all on the scheduler's database.</summary>
+public static class OrleansHosting
+{
+    /// <summary>ADO.NET's name for MySqlConnector (not Oracle's MySql.Data driver).</summary>
+    private const string Invariant = "MySql.Data.MySqlConnector";
+
+    public static WebApplicationBuilder UseCompassCiOrleans(this WebApplicationBuilder builder, CompassCiOptions options, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("CompassCi:Membership"));
+            silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), FreePort.OrPick(options.SiloPort), FreePort.OrPick(options.GatewayPort));
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = connectionString;
+            });
+        });
+        return builder;
+    }
+}

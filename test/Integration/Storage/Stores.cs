@@ -1,0 +1,46 @@
+using CompassCi.Grains.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+
+namespace CompassCi.Tests.Integration.Storage;
+
+/// <summary>The stores on one migrated test database, wired as the silo wires them (one pool, one group committer).</summary>
+internal sealed class Stores : IAsyncDisposable
+{
+    private Stores(string connectionString)
+    {
+        ConnectionString = connectionString;
+        DataSource = new MySqlDataSource(new MySqlConnectionStringBuilder(connectionString) { ConnectionReset = false, AllowUserVariables = true }.ConnectionString);
+        var options = Options.Create(new JobStoreOptions());
+        Committer = new GroupCommitter(DataSource, options, NullLogger<GroupCommitter>.Instance);
+        Jobs = new JobStore(DataSource, Committer, options);
+        ConsumeRequests = new ConsumeRequestStore(DataSource, Committer);
+        SubmitKeys = new SubmitKeyStore(DataSource);
+        Effects = new JobEffectStore(DataSource, Committer);
+    }
+
+    public string ConnectionString { get; }
+
+    public MySqlDataSource DataSource { get; }
+
+    public GroupCommitter Committer { get; }
+
+    public JobStore Jobs { get; }
+
+    public ConsumeRequestStore ConsumeRequests { get; }
+
+    public SubmitKeyStore SubmitKeys { get; }
+
+    public JobEffectStore Effects { get; }
+
+    public static async Task<Stores> CreateAsync(Infrastructure.MariaDbFixture database, string prefix) =>
+        new(await database.CreateMigratedDatabaseAsync(prefix));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Jobs.DisposeAsync();
+        await Committer.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
+}

@@ -1,0 +1,3 @@
+global using CompassCi.Contracts.Jobs;
+global using CompassCi.Grains.Jobs;
+global using CompassCi.Grains.Submit;
