@@ -32,7 +32,7 @@ public static class BenchRun
         var runId = Guid.NewGuid().ToString("N")[..12];
         var shapes = TagShape.Build(options.Shapes);
 
-        output.WriteLine($"waiting for {options.Url}readyz (up to {options.ReadyTimeoutSeconds}s)");
+        await output.WriteLineAsync($"waiting for {options.Url}readyz (up to {options.ReadyTimeoutSeconds}s)");
         if (!await ReadinessProbe.WaitAsync(client, options.Url, TimeSpan.FromSeconds(options.ReadyTimeoutSeconds), deadline.Token))
         {
             await Console.Error.WriteLineAsync($"{options.Url}readyz did not answer 200 within {options.ReadyTimeoutSeconds}s");
@@ -40,12 +40,12 @@ public static class BenchRun
         }
 
         var before = ReadMemory(options);
-        output.WriteLine($"run {runId}: submitting {options.Jobs} jobs of ~{JobDocumentWriter.TargetBytes} B over {options.Shapes} shapes with {options.Submitters} submitters");
+        await output.WriteLineAsync($"run {runId}: submitting {options.Jobs} jobs of ~{JobDocumentWriter.TargetBytes} B over {options.Shapes} shapes with {options.Submitters} submitters");
         var submit = new SubmitPhase(client, options.Url, new JobDocumentWriter(shapes, runId), options.Jobs, options.Shapes);
         var submitted = await submit.RunAsync(options.Submitters, deadline.Token);
         var pending = ReadMemory(options);
 
-        output.WriteLine($"draining {submitted.Count} jobs with {options.Consumers} testboxes");
+        await output.WriteLineAsync($"draining {submitted.Count} jobs with {options.Consumers} testboxes");
         var drain = new DrainPhase(client, options.Url, shapes, submit.AcceptedPerShape, runId);
         var drained = await drain.RunAsync(options.Consumers, deadline.Token);
         var after = ReadMemory(options);
@@ -75,7 +75,7 @@ public static class BenchRun
                 JsonSerializer.Serialize(writer, report, WireJson.Default.BenchReport);
             }
 
-            output.WriteLine($"results written to {path}");
+            await output.WriteLineAsync($"results written to {path}");
         }
 
         return report.Passed ? 0 : 1;

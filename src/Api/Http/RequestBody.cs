@@ -30,7 +30,8 @@ public static class RequestBody
                 return (default, TooLarge(limit));
             }
 
-            buffer.Write(chunk, 0, read);
+            // Into memory, so it completes at once: nothing to cancel.
+            await buffer.WriteAsync(chunk.AsMemory(0, read), CancellationToken.None);
         }
 
         return (buffer.ToArray(), null);

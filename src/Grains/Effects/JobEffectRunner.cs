@@ -111,7 +111,7 @@ public sealed class JobEffectRunner
         }
     }
 
-    private async Task MarkDoneAsync(IReadOnlyList<OutboxEntry> delivered)
+    private async Task MarkDoneAsync(List<OutboxEntry> delivered)
     {
         if (delivered.Count == 0)
         {

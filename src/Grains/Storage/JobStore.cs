@@ -40,7 +40,7 @@ public sealed class JobStore : IAsyncDisposable
             statements.Add(SubmitKeyStore.Insert(key, job.Id, job.SubmitTime));
         }
 
-        statements.Add(Insert(job, "VALUES"));
+        statements.Add(InsertJob(job, "VALUES"));
         if (await _committer.WriteAsync(statements, JobWrite.RowCount) == 1)
         {
             return true;
@@ -65,7 +65,7 @@ public sealed class JobStore : IAsyncDisposable
             statements.Add(SubmitKeyStore.Insert(key, nodeJobs[0].Id, nodeJobs[0].SubmitTime));
         }
 
-        statements.AddRange(nodeJobs.Select(job => Insert(job, "VALUES")));
+        statements.AddRange(nodeJobs.Select(job => InsertJob(job, "VALUES")));
         statements.Add(barrier);
         return await _committer.WriteAsync(statements, JobWrite.RowCount) == 1;
     }
@@ -93,7 +93,7 @@ public sealed class JobStore : IAsyncDisposable
         List<SqlStatement> statements = [update, new SqlStatement($"SET {Written} = ROW_COUNT()")];
         if (change.Successor is { } successor)
         {
-            statements.Add(Insert(successor, $"SELECT", $" FROM DUAL WHERE {Written} = 1", prefix: "s_"));
+            statements.Add(InsertJob(successor, $"SELECT", $" FROM DUAL WHERE {Written} = 1", prefix: "s_"));
         }
 
         if (change.Effects.Count > 0)
@@ -163,7 +163,7 @@ public sealed class JobStore : IAsyncDisposable
     /// insert or <c>SELECT</c> (with a <paramref name="condition"/>) for one that depends on an earlier statement;
     /// <paramref name="prefix"/> keeps its parameters apart from another job's in the same transaction.
     /// </summary>
-    private static SqlStatement Insert(JobRecord job, string form, string condition = "", string prefix = "")
+    private static SqlStatement InsertJob(JobRecord job, string form, string condition = "", string prefix = "")
     {
         var names = InsertColumns.Split(", ");
         var values = string.Join(", ", names.Select(n => n == "events" ? $"JSON_ARRAY(JSON_EXTRACT(@{prefix}events, '$'))" : $"@{prefix}{n}"));

@@ -12,7 +12,7 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
     public async Task A_job_in_an_unknown_format_gets_415_naming_the_content_type()
     {
         var before = await JobCount();
-        using var response = await fixture.Http.PostAsync("/api/v1/jobs", new StringContent("suite: a", Encoding.UTF8, "text/plain"));
+        using var response = await fixture.Http.PostAsync("/api/v1/jobs", new StringContent("suite: a", Encoding.UTF8, "text/plain"), TestContext.Current.CancellationToken);
 
         await AssertProblem(response, HttpStatusCode.UnsupportedMediaType, "content_type", "text/plain body");
         Assert.Equal(before, await JobCount());
@@ -37,7 +37,7 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
     public async Task A_bad_job_gets_400_naming_the_field_and_stores_nothing(string why, string contentType, string body, string field)
     {
         var before = await JobCount();
-        using var response = await fixture.Http.PostAsync("/api/v1/jobs", new StringContent(body, Encoding.UTF8, contentType));
+        using var response = await fixture.Http.PostAsync("/api/v1/jobs", new StringContent(body, Encoding.UTF8, contentType), TestContext.Current.CancellationToken);
 
         await AssertProblem(response, HttpStatusCode.BadRequest, field, why);
         Assert.Equal(before, await JobCount());
@@ -48,7 +48,7 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
     {
         var before = await JobCount();
         var job = new JsonObject { ["suite"] = "big", ["my_account"] = "a", ["padding"] = new string('x', 1024 * 1024) };
-        using var response = await fixture.Http.PostAsync("/api/v1/jobs", JobApiTests.Json(job));
+        using var response = await fixture.Http.PostAsync("/api/v1/jobs", JobApiTests.Json(job), TestContext.Current.CancellationToken);
 
         await AssertProblem(response, HttpStatusCode.RequestEntityTooLarge, "body", "oversized body");
         Assert.Equal(before, await JobCount());
@@ -57,9 +57,9 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
     [Fact]
     public async Task An_unknown_job_id_gets_404_naming_the_id()
     {
-        using var unknown = await fixture.Http.GetAsync("/api/v1/jobs/999999999");
+        using var unknown = await fixture.Http.GetAsync("/api/v1/jobs/999999999", TestContext.Current.CancellationToken);
         await AssertProblem(unknown, HttpStatusCode.NotFound, "id", "unknown id");
-        using var garbage = await fixture.Http.GetAsync("/api/v1/jobs/not-a-number");
+        using var garbage = await fixture.Http.GetAsync("/api/v1/jobs/not-a-number", TestContext.Current.CancellationToken);
         await AssertProblem(garbage, HttpStatusCode.NotFound, "id", "non-numeric id");
     }
 
@@ -78,9 +78,9 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
     public async Task A_bad_consume_gets_400_naming_the_field_and_takes_nothing(string why, string body, string field)
     {
         var tbox = "vm-bad-" + Guid.NewGuid().ToString("N")[..6];
-        var job = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox });
+        var job = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox }, TestContext.Current.CancellationToken);
 
-        using var response = await fixture.Http.PostAsync($"/api/v1/testboxes/{tbox}--0/consume", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await fixture.Http.PostAsync($"/api/v1/testboxes/{tbox}--0/consume", new StringContent(body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
 
         await AssertProblem(response, HttpStatusCode.BadRequest, field, why);
         Assert.Equal("submit", (await fixture.Client.GetJobAsync(job["id"]!.GetValue<string>()))!["job_stage"]!.GetValue<string>());
@@ -100,7 +100,7 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
     public async Task A_bad_heartbeat_gets_400_naming_the_field_and_records_nothing(string why, string body, string field)
     {
         var testbox = "vm-beat-" + Guid.NewGuid().ToString("N")[..6];
-        using var response = await fixture.Http.PostAsync($"/api/v1/testboxes/{testbox}/heartbeat", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await fixture.Http.PostAsync($"/api/v1/testboxes/{testbox}/heartbeat", new StringContent(body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
 
         await AssertProblem(response, HttpStatusCode.BadRequest, field, why);
         Assert.Equal(0, await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM testboxes WHERE testbox = '{testbox}'"));
@@ -109,20 +109,20 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
     [Fact]
     public async Task A_bad_crash_window_gets_400_naming_it()
     {
-        using var since = await fixture.Http.GetAsync("/api/v1/stats/crashes?since=last-tuesday");
+        using var since = await fixture.Http.GetAsync("/api/v1/stats/crashes?since=last-tuesday", TestContext.Current.CancellationToken);
         await AssertProblem(since, HttpStatusCode.BadRequest, "since", "unparsable since");
-        using var inverted = await fixture.Http.GetAsync("/api/v1/stats/crashes?since=1h&until=2h");
+        using var inverted = await fixture.Http.GetAsync("/api/v1/stats/crashes?since=1h&until=2h", TestContext.Current.CancellationToken);
         await AssertProblem(inverted, HttpStatusCode.BadRequest, "since", "since after until");
     }
 
     [Fact]
     public async Task A_bad_list_filter_gets_400_naming_it()
     {
-        using var stage = await fixture.Http.GetAsync("/api/v1/jobs?job_stage=flying");
+        using var stage = await fixture.Http.GetAsync("/api/v1/jobs?job_stage=flying", TestContext.Current.CancellationToken);
         await AssertProblem(stage, HttpStatusCode.BadRequest, "job_stage", "unknown stage");
-        using var limit = await fixture.Http.GetAsync("/api/v1/jobs?limit=0");
+        using var limit = await fixture.Http.GetAsync("/api/v1/jobs?limit=0", TestContext.Current.CancellationToken);
         await AssertProblem(limit, HttpStatusCode.BadRequest, "limit", "zero limit");
-        using var cursor = await fixture.Http.GetAsync("/api/v1/jobs?after=garbage");
+        using var cursor = await fixture.Http.GetAsync("/api/v1/jobs?after=garbage", TestContext.Current.CancellationToken);
         await AssertProblem(cursor, HttpStatusCode.BadRequest, "after", "forged cursor");
     }
 

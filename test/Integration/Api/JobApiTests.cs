@@ -26,9 +26,9 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
             ["custom_field"] = new JsonArray(1, 2, 3),
         };
 
-        using var response = await fixture.Http.PostAsync("/api/v1/jobs", Json(job));
+        using var response = await fixture.Http.PostAsync("/api/v1/jobs", Json(job), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var created = (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var created = (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
         var id = created["id"]!.GetValue<string>();
         Assert.Equal("submit", created["job_stage"]!.GetValue<string>());
 
@@ -46,10 +46,10 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
     [Fact]
     public async Task A_yaml_job_in_lkp_format_is_accepted()
     {
-        var yaml = await File.ReadAllTextAsync(LkpFixtures.JobPath("memspin.yaml"));
+        var yaml = await File.ReadAllTextAsync(LkpFixtures.JobPath("memspin.yaml"), TestContext.Current.CancellationToken);
         yaml += $"\nmy_account: {Account}\ntbox_group: vm-2p8g\narch: x86_64\n";
-        using var response = await fixture.Http.PostAsync("/api/v1/jobs", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
-        var body = await response.Content.ReadAsStringAsync();
+        using var response = await fixture.Http.PostAsync("/api/v1/jobs", new StringContent(yaml, Encoding.UTF8, "application/yaml"), TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         var created = (JsonObject)JsonNode.Parse(body)!;
         Assert.Equal("memspin", created["suite"]!.GetValue<string>());
@@ -61,18 +61,18 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
     public async Task A_consumed_job_is_in_boot_held_by_the_testbox_and_not_handed_out_again()
     {
         var tbox = "vm-cons-" + Guid.NewGuid().ToString("N")[..6];
-        var created = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["memory"] = 4 });
+        var created = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["memory"] = 4 }, TestContext.Current.CancellationToken);
         var id = created["id"]!.GetValue<string>();
         var tags = new Dictionary<string, string> { ["arch"] = "aarch64" };
 
-        Assert.Null(await fixture.Client.ConsumeAsync($"{tbox}--0", tags, memoryGb: 2, waitSeconds: 0));
-        var job = await fixture.Client.ConsumeAsync($"{tbox}--1", tags, memoryGb: 8, waitSeconds: 0);
+        Assert.Null(await fixture.Client.ConsumeAsync($"{tbox}--0", tags, memoryGb: 2, waitSeconds: 0, cancellationToken: TestContext.Current.CancellationToken));
+        var job = await fixture.Client.ConsumeAsync($"{tbox}--1", tags, memoryGb: 8, waitSeconds: 0, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.NotNull(job);
         Assert.Equal(id, job["id"]!.GetValue<string>());
         Assert.Equal("boot", job["job_stage"]!.GetValue<string>());
         Assert.Equal($"{tbox}--1", job["testbox"]!.GetValue<string>());
-        Assert.Null(await fixture.Client.ConsumeAsync($"{tbox}--2", tags, memoryGb: 8, waitSeconds: 0));
+        Assert.Null(await fixture.Client.ConsumeAsync($"{tbox}--2", tags, memoryGb: 8, waitSeconds: 0, cancellationToken: TestContext.Current.CancellationToken));
         var stored = (await fixture.Client.GetJobAsync(id))!;
         Assert.Equal("boot", stored["job_stage"]!.GetValue<string>());
         Assert.Equal($"{tbox}--1", stored["testbox"]!.GetValue<string>());
@@ -82,15 +82,15 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
     public async Task Higher_priority_then_older_jobs_come_first()
     {
         var tbox = "vm-prio-" + Guid.NewGuid().ToString("N")[..6];
-        var low = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["priority"] = 1 });
-        var oldHigh = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["priority"] = 9 });
-        var newHigh = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["priority"] = "9" });
+        var low = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["priority"] = 1 }, TestContext.Current.CancellationToken);
+        var oldHigh = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["priority"] = 9 }, TestContext.Current.CancellationToken);
+        var newHigh = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["priority"] = "9" }, TestContext.Current.CancellationToken);
         var anyBox = new Dictionary<string, string>();
 
         var order = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            order.Add((await fixture.Client.ConsumeAsync($"{tbox}--{i}", anyBox, 1, 0))!["id"]!.GetValue<string>());
+            order.Add((await fixture.Client.ConsumeAsync($"{tbox}--{i}", anyBox, 1, 0, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
         }
 
         Assert.Equal([oldHigh["id"]!.GetValue<string>(), newHigh["id"]!.GetValue<string>(), low["id"]!.GetValue<string>()], order);
@@ -100,13 +100,13 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
     public async Task A_consume_retried_with_the_same_request_id_gets_the_same_job_not_a_second_one()
     {
         var tbox = "vm-retry-" + Guid.NewGuid().ToString("N")[..6];
-        await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox });
-        await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox });
+        await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox }, TestContext.Current.CancellationToken);
+        await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox }, TestContext.Current.CancellationToken);
         var none = new Dictionary<string, string>();
 
-        var first = await fixture.Client.ConsumeAsync($"{tbox}--0", none, 1, 0, requestId: "req-1");
-        var again = await fixture.Client.ConsumeAsync($"{tbox}--0", none, 1, 0, requestId: "req-1");
-        var next = await fixture.Client.ConsumeAsync($"{tbox}--0", none, 1, 0, requestId: "req-2");
+        var first = await fixture.Client.ConsumeAsync($"{tbox}--0", none, 1, 0, requestId: "req-1", cancellationToken: TestContext.Current.CancellationToken);
+        var again = await fixture.Client.ConsumeAsync($"{tbox}--0", none, 1, 0, requestId: "req-1", cancellationToken: TestContext.Current.CancellationToken);
+        var next = await fixture.Client.ConsumeAsync($"{tbox}--0", none, 1, 0, requestId: "req-2", cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(first!["id"]!.GetValue<string>(), again!["id"]!.GetValue<string>());
         Assert.NotEqual(first["id"]!.GetValue<string>(), next!["id"]!.GetValue<string>());
@@ -119,12 +119,12 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add((await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = suite, ["my_account"] = Account, ["tbox_group"] = "nowhere" }))["id"]!.GetValue<string>());
+            ids.Add((await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = suite, ["my_account"] = Account, ["tbox_group"] = "nowhere" }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>());
         }
 
-        var page1 = (JsonObject)JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs?suite={suite}&job_stage=submit&limit=3"))!;
+        var page1 = (JsonObject)JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs?suite={suite}&job_stage=submit&limit=3", TestContext.Current.CancellationToken))!;
         var cursor = page1["next"]!.GetValue<string>();
-        var page2 = (JsonObject)JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs?suite={suite}&limit=3&after={cursor}"))!;
+        var page2 = (JsonObject)JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs?suite={suite}&limit=3&after={cursor}", TestContext.Current.CancellationToken))!;
 
         var seen = page1["jobs"]!.AsArray().Concat(page2["jobs"]!.AsArray()).Select(j => j!["id"]!.GetValue<string>()).ToList();
         Assert.Equal(Enumerable.Reverse(ids), seen);
@@ -135,8 +135,8 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
     public async Task Queues_show_pending_count_and_oldest_submit_time()
     {
         var tbox = "vm-queue-" + Guid.NewGuid().ToString("N")[..6];
-        await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["arch"] = "riscv64" });
-        await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["arch"] = "riscv64" });
+        await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["arch"] = "riscv64" }, TestContext.Current.CancellationToken);
+        await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["arch"] = "riscv64" }, TestContext.Current.CancellationToken);
 
         var queue = (await fixture.Client.QueuesAsync()).Single(q => q!["key"]!.GetValue<string>() == $"arch=riscv64,tbox_group={tbox}")!;
 
@@ -147,9 +147,9 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
     [Fact]
     public async Task Health_readiness_and_openapi_answer()
     {
-        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/healthz")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/readyz")).StatusCode);
-        var openApi = JsonNode.Parse(await fixture.Http.GetStringAsync("/openapi/v1.json"))!;
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/healthz", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/readyz", TestContext.Current.CancellationToken)).StatusCode);
+        var openApi = JsonNode.Parse(await fixture.Http.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken))!;
         Assert.NotNull(openApi["paths"]!["/api/v1/testboxes/{testbox}/consume"]);
         Assert.NotNull(openApi["paths"]!["/api/v1/jobs"]);
         Assert.NotNull(openApi["paths"]!["/api/v1/clusters/{id}/watch"]);

@@ -49,7 +49,7 @@ public sealed class JobLifecycleTests(SiloFixture fixture) : IClassFixture<SiloF
         Assert.NotNull(finished["running_time"]);
         Assert.NotNull(finished["post_run_time"]);
         Assert.NotNull(finished["finish_time"]);
-        var events = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs/{id}/events"))!["events"]!.AsArray();
+        var events = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs/{id}/events", TestContext.Current.CancellationToken))!["events"]!.AsArray();
         Assert.Equal(["submitted", "leased", "stage", "stage", "finished"], events.Select(e => e!["event"]!.GetValue<string>()));
         Assert.Equal(testbox, events[1]!["testbox"]!.GetValue<string>());
         Assert.Equal("post_run", events[3]!["stage"]!.GetValue<string>());
@@ -137,17 +137,17 @@ public sealed class JobLifecycleTests(SiloFixture fixture) : IClassFixture<SiloF
     public async Task A_bad_stage_request_gets_400_naming_the_field(string body, string field)
     {
         var (id, _) = await HeldJobAsync();
-        using var response = await fixture.Http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await fixture.Http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent(body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]![field]);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["errors"]![field]);
     }
 
     [Fact]
     public async Task Cancelling_a_pending_job_ends_it_and_takes_it_out_of_its_queue_at_once()
     {
         var tbox = "vm-cancel-" + Guid.NewGuid().ToString("N")[..6];
-        var id = (await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox }))["id"]!.GetValue<string>();
+        var id = (await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
 
         var (status, cancelled) = await PostAsync($"/api/v1/jobs/{id}/cancel", []);
 
@@ -155,8 +155,8 @@ public sealed class JobLifecycleTests(SiloFixture fixture) : IClassFixture<SiloF
         Assert.Equal("finish", cancelled["job_stage"]!.GetValue<string>());
         Assert.Equal("cancel", cancelled["job_health"]!.GetValue<string>());
         Assert.Equal(0, (await fixture.Client.QueuesAsync()).Single(q => q!["key"]!.GetValue<string>() == $"tbox_group={tbox}")!["pending"]!.GetValue<int>());
-        Assert.Null(await fixture.Client.ConsumeAsync($"{tbox}--0", new Dictionary<string, string>(), 4, 0));
-        var events = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs/{id}/events"))!["events"]!.AsArray();
+        Assert.Null(await fixture.Client.ConsumeAsync($"{tbox}--0", new Dictionary<string, string>(), 4, 0, cancellationToken: TestContext.Current.CancellationToken));
+        var events = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs/{id}/events", TestContext.Current.CancellationToken))!["events"]!.AsArray();
         Assert.Equal("cancelled", events[^1]!["event"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Conflict, (await PostAsync($"/api/v1/jobs/{id}/cancel", [])).Status);
     }
@@ -185,7 +185,7 @@ public sealed class JobLifecycleTests(SiloFixture fixture) : IClassFixture<SiloF
     {
         var (status, _) = await PostAsync("/api/v1/jobs/123456789/stage", new JsonObject { ["stage"] = "running" });
         Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Http.GetAsync("/api/v1/jobs/123456789/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Http.GetAsync("/api/v1/jobs/123456789/events", TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync("/api/v1/jobs/123456789/cancel", [])).Status);
     }
 }

@@ -11,12 +11,12 @@ public sealed class LongPollTests(SiloFixture fixture) : IClassFixture<SiloFixtu
     {
         var tbox = "vm-wait-" + Guid.NewGuid().ToString("N")[..6];
         var clock = Stopwatch.StartNew();
-        var waiting = fixture.Client.ConsumeAsync($"{tbox}--0", new Dictionary<string, string> { ["arch"] = "aarch64" }, 4, waitSeconds: 30);
+        var waiting = fixture.Client.ConsumeAsync($"{tbox}--0", new Dictionary<string, string> { ["arch"] = "aarch64" }, 4, waitSeconds: 30, cancellationToken: TestContext.Current.CancellationToken);
 
         // The scenario itself: the job arrives one second into the wait (the wait is what is tested).
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         Assert.False(waiting.IsCompleted);
-        var submitted = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox, ["arch"] = "aarch64" });
+        var submitted = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox, ["arch"] = "aarch64" }, TestContext.Current.CancellationToken);
         var job = await waiting;
 
         Assert.NotNull(job);
@@ -29,10 +29,10 @@ public sealed class LongPollTests(SiloFixture fixture) : IClassFixture<SiloFixtu
     {
         var tbox = "vm-newkey-" + Guid.NewGuid().ToString("N")[..6];
         var clock = Stopwatch.StartNew();
-        var waiting = fixture.Client.ConsumeAsync($"{tbox}--0", new Dictionary<string, string> { ["arch"] = "x86_64", ["lab"] = "z9" }, 4, waitSeconds: 30);
+        var waiting = fixture.Client.ConsumeAsync($"{tbox}--0", new Dictionary<string, string> { ["arch"] = "x86_64", ["lab"] = "z9" }, 4, waitSeconds: 30, cancellationToken: TestContext.Current.CancellationToken);
 
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var submitted = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox, ["tags"] = new JsonObject { ["lab"] = "z9" } });
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        var submitted = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox, ["tags"] = new JsonObject { ["lab"] = "z9" } }, TestContext.Current.CancellationToken);
         var job = await waiting;
 
         Assert.Equal(submitted["id"]!.GetValue<string>(), job!["id"]!.GetValue<string>());
@@ -49,8 +49,8 @@ public sealed class LongPollTests(SiloFixture fixture) : IClassFixture<SiloFixtu
                 fixture.Client.ConsumeAsync($"{tbox}--0", new Dictionary<string, string>(), 4, waitSeconds: 60, cancellationToken: impatient.Token));
         }
 
-        var submitted = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox });
-        var job = await fixture.Client.ConsumeAsync($"{tbox}--1", new Dictionary<string, string>(), 4, waitSeconds: 10);
+        var submitted = await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = tbox }, TestContext.Current.CancellationToken);
+        var job = await fixture.Client.ConsumeAsync($"{tbox}--1", new Dictionary<string, string>(), 4, waitSeconds: 10, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.NotNull(job);
         Assert.Equal(submitted["id"]!.GetValue<string>(), job["id"]!.GetValue<string>());

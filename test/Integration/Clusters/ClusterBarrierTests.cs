@@ -107,7 +107,7 @@ public sealed class ClusterBarrierTests(SiloFixture fixture) : IClassFixture<Sil
         }
 
         Assert.Equal("running", (await fixture.Client.GetJobAsync(nodes[0].JobId))!["job_stage"]!.GetValue<string>());
-        var cluster = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/clusters/{nodes[0].JobId}"))!;
+        var cluster = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/clusters/{nodes[0].JobId}", TestContext.Current.CancellationToken))!;
         Assert.Equal("aborted", cluster["outcome"]!.GetValue<string>());
         Assert.Contains("reported failed", cluster["abort_reason"]!.GetValue<string>(), StringComparison.Ordinal);
         // A node asking again after the abort hears abort at once.
@@ -135,7 +135,7 @@ public sealed class ClusterBarrierTests(SiloFixture fixture) : IClassFixture<Sil
     {
         var nodes = await RunningClusterAsync(fixture.Client, 1);
         using var watcher = fixture.Silo.CreateClient();
-        using var stream = await watcher.GetStreamAsync($"/api/v1/clusters/{nodes[0].JobId}/watch");
+        using var stream = await watcher.GetStreamAsync($"/api/v1/clusters/{nodes[0].JobId}/watch", TestContext.Current.CancellationToken);
         using var reader = new StreamReader(stream);
 
         await Task.WhenAll(nodes.Select((n, i) => Task.Run(async () =>

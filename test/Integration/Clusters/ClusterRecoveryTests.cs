@@ -23,9 +23,9 @@ public sealed class ClusterRecoveryTests(MariaDbFixture database)
             ["suite"] = "iperf",
             ["my_account"] = "a",
             ["cluster_spec"] = new JsonObject { ["nodes"] = new JsonObject { ["vm-early--1"] = new JsonObject { ["roles"] = new JsonArray("server") }, ["vm-never--1"] = new JsonObject { ["roles"] = new JsonArray("client") } } },
-        });
+        }, TestContext.Current.CancellationToken);
         var (early, never) = (submitted["jobs"]![0]!["id"]!.GetValue<string>(), submitted["jobs"]![1]!["id"]!.GetValue<string>());
-        Assert.Equal(early, (await client.ConsumeAsync("vm-early--1", new Dictionary<string, string>(), 4, 5))!["id"]!.GetValue<string>());
+        Assert.Equal(early, (await client.ConsumeAsync("vm-early--1", new Dictionary<string, string>(), 4, 5, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
         await client.StageAsync(early, "running");
         var node = new LkpSync(http, early, "inline", "vm-early--1");
         await node.WriteStateAsync("server", "10.9.0.1");
@@ -49,12 +49,12 @@ public sealed class ClusterRecoveryTests(MariaDbFixture database)
 
         Assert.Equal(0, await client.PendingAsync());
         Assert.Empty((await client.HeartbeatAsync("vm-early--1", 60))["jobs"]!.AsArray());
-        var cluster = JsonNode.Parse(await http.GetStringAsync($"/api/v1/clusters/{early}"))!;
+        var cluster = JsonNode.Parse(await http.GetStringAsync($"/api/v1/clusters/{early}", TestContext.Current.CancellationToken))!;
         Assert.Equal("aborted", cluster["outcome"]!.GetValue<string>());
         Assert.Contains("vm-never--1", cluster["abort_reason"]!.GetValue<string>(), StringComparison.Ordinal);
         // The freed testbox takes other work at once.
-        var next = await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["testbox"] = "vm-early--1" });
-        Assert.Equal(next["id"]!.GetValue<string>(), (await client.ConsumeAsync("vm-early--1", new Dictionary<string, string>(), 4, 5))!["id"]!.GetValue<string>());
+        var next = await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["testbox"] = "vm-early--1" }, TestContext.Current.CancellationToken);
+        Assert.Equal(next["id"]!.GetValue<string>(), (await client.ConsumeAsync("vm-early--1", new Dictionary<string, string>(), 4, 5, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
     }
 
     [Fact]

@@ -36,8 +36,8 @@ public sealed class ClusterSubmitTests(SiloFixture fixture) : IClassFixture<Silo
         var lkp = LkpFixtures.RealTree();
 
         var jobs = await SubmitOnStoredSpecAsync(
-            await File.ReadAllTextAsync(Path.Combine(lkp, "cluster", "cs-vm-2p16g")),
-            await File.ReadAllTextAsync(Path.Combine(lkp, "jobs", "iperf.yaml")),
+            await File.ReadAllTextAsync(Path.Combine(lkp, "cluster", "cs-vm-2p16g"), TestContext.Current.CancellationToken),
+            await File.ReadAllTextAsync(Path.Combine(lkp, "jobs", "iperf.yaml"), TestContext.Current.CancellationToken),
             "vm-2p16g-multi-node",
             "iperf-server",
             "iperf");
@@ -128,7 +128,7 @@ public sealed class ClusterSubmitTests(SiloFixture fixture) : IClassFixture<Silo
         Assert.Equal("44:67:47:d7:6d:bc 44:67:47:d7:6d:bd", cephJobs[0]["direct_macs"]!.GetValue<string>());
         // A named machine is pinned to itself, not to a group.
         Assert.Equal(["taishan200-2280-2s48p-256g--a99", "taishan200-2280-2s48p-256g--a100"], cephJobs.Select(j => j["testbox"]!.GetValue<string>()));
-        var cluster = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/clusters/{cephBody["id"]!.GetValue<string>()}"))!;
+        var cluster = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/clusters/{cephBody["id"]!.GetValue<string>()}", TestContext.Current.CancellationToken))!;
         Assert.Equal("192.168.222.12", cluster["nodes"]![1]!["direct_ips"]!.GetValue<string>());
     }
 

@@ -37,8 +37,8 @@ public sealed class EffectsAfterCrashTests(MariaDbFixture database)
         {
             using var http = doomed.CreateClient();
             var client = new SchedulerClient(http);
-            jobId = (await client.SubmitAsync(new JsonObject { ["suite"] = "doomed", ["my_account"] = "a", ["tbox_group"] = "vm-fx" }))["id"]!.GetValue<string>();
-            Assert.Equal(jobId, (await client.ConsumeAsync("vm-fx--h1-0", new Dictionary<string, string>(), 4, 5))!["id"]!.GetValue<string>());
+            jobId = (await client.SubmitAsync(new JsonObject { ["suite"] = "doomed", ["my_account"] = "a", ["tbox_group"] = "vm-fx" }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
+            Assert.Equal(jobId, (await client.ConsumeAsync("vm-fx--h1-0", new Dictionary<string, string>(), 4, 5, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
             await client.StageAsync(jobId, "running");
 
             // A testbox crash: it ends the job, reschedules it, and its host (h1, quarantined after one such crash) submits a health check.
@@ -66,9 +66,9 @@ public sealed class EffectsAfterCrashTests(MariaDbFixture database)
         Assert.Equal(1, await Sql.ScalarAsync<long>(connectionString, "SELECT COUNT(*) FROM hosts WHERE host = 'h1' AND quarantined = 1"));
         Assert.Equal(1, await Sql.ScalarAsync<long>(connectionString, "SELECT COUNT(*) FROM jobs WHERE suite = 'host-health'"));
         Assert.Equal(2, await Sql.ScalarAsync<long>(connectionString, $"SELECT MIN(attempts) FROM job_effects WHERE job_id = {jobId}"));
-        var taken = await nextClient.ConsumeAsync("vm-fx--h2-0", new Dictionary<string, string>(), 4, 10);
+        var taken = await nextClient.ConsumeAsync("vm-fx--h2-0", new Dictionary<string, string>(), 4, 10, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(successor.ToString(System.Globalization.CultureInfo.InvariantCulture), taken!["id"]!.GetValue<string>());
-        Assert.Null(await nextClient.ConsumeAsync("vm-fx--h3-0", new Dictionary<string, string>(), 4, 0));
+        Assert.Null(await nextClient.ConsumeAsync("vm-fx--h3-0", new Dictionary<string, string>(), 4, 0, cancellationToken: TestContext.Current.CancellationToken));
 
         // Redelivered again (as if its mark were lost), the host's end changes nothing: still one health check.
         await Sql.ExecuteAsync(connectionString, $"UPDATE job_effects SET done_at = NULL, next_attempt_at = 0 WHERE job_id = {jobId}");

@@ -51,20 +51,20 @@ public sealed class HostLifecycleTests(SiloFixture fixture) : IClassFixture<Silo
         Assert.Equal($"+{a} +{c}", endedB["host_lifecycle"]!.GetValue<string>());
         Assert.Equal($"+{a} +{b}", endedC["host_lifecycle"]!.GetValue<string>());
         Assert.Equal($"{a} {b} {c}", endedD["host_lifecycle"]!.GetValue<string>());
-        var suspects = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs/{d}/suspects"))!["suspects"]!.AsArray();
+        var suspects = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs/{d}/suspects", TestContext.Current.CancellationToken))!["suspects"]!.AsArray();
         Assert.Equal([a, b, c], suspects.Select(s => s!["job_id"]!.GetValue<string>()));
 
-        using var wiped = await fixture.Http.PostAsync($"/api/v1/hosts/{host}/wiped", null);
+        using var wiped = await fixture.Http.PostAsync($"/api/v1/hosts/{host}/wiped", null, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, wiped.StatusCode);
         var e = await RunAsync(boxes[1]);
         var f = await RunAsync(boxes[2], new JsonObject { ["prepares_host"] = true });
         var endedE = await FinishAsync(e);
 
         Assert.Equal($"@+{f}", endedE["host_lifecycle"]!.GetValue<string>());
-        var lifecycle = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/hosts/{host}/lifecycle"))!["jobs"]!.AsArray();
+        var lifecycle = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/hosts/{host}/lifecycle", TestContext.Current.CancellationToken))!["jobs"]!.AsArray();
         Assert.Equal([e, f], lifecycle.Select(j => j!["job_id"]!.GetValue<string>()));
         Assert.True(lifecycle[1]!["setup"]!.GetValue<bool>());
-        var hostView = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/hosts/{host}"))!;
+        var hostView = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/hosts/{host}", TestContext.Current.CancellationToken))!;
         Assert.Equal(3, hostView["testboxes"]!.AsArray().Count);
         Assert.Equal(2, hostView["jobs_since_wipe"]!.GetValue<int>());
     }
@@ -82,7 +82,7 @@ public sealed class HostLifecycleTests(SiloFixture fixture) : IClassFixture<Silo
         var ended = await FinishAsync(after);
 
         Assert.Equal(string.Empty, ended["host_lifecycle"]!.GetValue<string>());
-        Assert.NotNull(JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/hosts/{host}"))!["wiped_at"]);
+        Assert.NotNull(JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/hosts/{host}", TestContext.Current.CancellationToken))!["wiped_at"]);
     }
 
     [Fact]

@@ -54,34 +54,34 @@ public sealed class QuarantineTests(MariaDbFixture database)
         await client.PostAsync($"/api/v1/jobs/{earlier}/finish", new JsonObject { ["health"] = "failed" });
         var first = await RunAsync(client, box0);
         await CrashAsync(client, first);
-        Assert.False(JsonNode.Parse(await http.GetStringAsync("/api/v1/hosts/h2"))!["quarantined"]!.GetValue<bool>());
+        Assert.False(JsonNode.Parse(await http.GetStringAsync("/api/v1/hosts/h2", TestContext.Current.CancellationToken))!["quarantined"]!.GetValue<bool>());
         var second = await RunAsync(client, box1);
         await CrashAsync(client, second);
 
-        var report = JsonNode.Parse(await http.GetStringAsync("/api/v1/hosts/h2"))!;
+        var report = JsonNode.Parse(await http.GetStringAsync("/api/v1/hosts/h2", TestContext.Current.CancellationToken))!;
         Assert.True(report["quarantined"]!.GetValue<bool>());
         Assert.Contains(first, report["quarantine_reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal([setup, earlier], report["suspects"]!.AsArray().Select(s => s!["job_id"]!.GetValue<string>()));
         Assert.Null(report["health_check_job_id"]);
 
         // A job waits for the host's testbox; the quarantined box gets nothing, and says why.
-        var waiting = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["testbox"] = box0 }))["id"]!.GetValue<string>();
+        var waiting = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["testbox"] = box0 }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
         using (var refused = await ConsumeRawAsync(http, box0))
         {
             Assert.Equal(HttpStatusCode.NoContent, refused.StatusCode);
             Assert.Contains("h2", string.Join(' ', refused.Headers.GetValues("X-CompassCi-Quarantined")), StringComparison.Ordinal);
         }
 
-        var why = JsonNode.Parse(await http.GetStringAsync($"/api/v1/jobs/{waiting}/why"))!["reasons"]!.AsArray();
+        var why = JsonNode.Parse(await http.GetStringAsync($"/api/v1/jobs/{waiting}/why", TestContext.Current.CancellationToken))!["reasons"]!.AsArray();
         Assert.Contains(why, r => r!["code"]!.GetValue<string>() == "quarantined");
-        var boxes = JsonNode.Parse(await http.GetStringAsync("/api/v1/testboxes"))!["testboxes"]!.AsArray();
+        var boxes = JsonNode.Parse(await http.GetStringAsync("/api/v1/testboxes", TestContext.Current.CancellationToken))!["testboxes"]!.AsArray();
         Assert.Equal("quarantined", boxes.Single(b => b!["testbox"]!.GetValue<string>() == box0)!["state"]!.GetValue<string>());
 
-        using var release = await http.PostAsync("/api/v1/hosts/h2/release", null);
-        using var again = await http.PostAsync("/api/v1/hosts/h2/release", null);
+        using var release = await http.PostAsync("/api/v1/hosts/h2/release", null, TestContext.Current.CancellationToken);
+        using var again = await http.PostAsync("/api/v1/hosts/h2/release", null, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, release.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal(waiting, (await client.ConsumeAsync(box0, new Dictionary<string, string>(), 4, 5))!["id"]!.GetValue<string>());
+        Assert.Equal(waiting, (await client.ConsumeAsync(box0, new Dictionary<string, string>(), 4, 5, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
     }
 
     [Fact]
@@ -94,24 +94,24 @@ public sealed class QuarantineTests(MariaDbFixture database)
         var (box0, box1) = ("vm-hc--h3-0", "vm-hc--h3-1");
         await CrashAsync(client, await RunAsync(client, box0));
         await CrashAsync(client, await RunAsync(client, box1));
-        var ordinary = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-hc" }))["id"]!.GetValue<string>();
+        var ordinary = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-hc" }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
 
-        var report = JsonNode.Parse(await http.GetStringAsync("/api/v1/hosts/h3"))!;
+        var report = JsonNode.Parse(await http.GetStringAsync("/api/v1/hosts/h3", TestContext.Current.CancellationToken))!;
         Assert.True(report["quarantined"]!.GetValue<bool>());
         var check = report["health_check_job_id"]!.GetValue<string>();
 
         // The box that crashed last gets the health check, and nothing else.
-        var taken = (await client.ConsumeAsync(box1, new Dictionary<string, string>(), 4, 0))!;
+        var taken = (await client.ConsumeAsync(box1, new Dictionary<string, string>(), 4, 0, cancellationToken: TestContext.Current.CancellationToken))!;
         Assert.Equal(check, taken["id"]!.GetValue<string>());
         Assert.Equal("h3", taken["host_health_check"]!.GetValue<string>());
-        Assert.Null(await client.ConsumeAsync(box0, new Dictionary<string, string>(), 4, 0));
+        Assert.Null(await client.ConsumeAsync(box0, new Dictionary<string, string>(), 4, 0, cancellationToken: TestContext.Current.CancellationToken));
         await client.StageAsync(check, "running", box1);
         var (finished, _) = await client.PostAsync($"/api/v1/jobs/{check}/finish", new JsonObject { ["health"] = "success" });
 
         Assert.Equal(HttpStatusCode.OK, finished);
-        var released = JsonNode.Parse(await http.GetStringAsync("/api/v1/hosts/h3"))!;
+        var released = JsonNode.Parse(await http.GetStringAsync("/api/v1/hosts/h3", TestContext.Current.CancellationToken))!;
         Assert.False(released["quarantined"]!.GetValue<bool>());
         Assert.Contains(check, released["release_reason"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(ordinary, (await client.ConsumeAsync(box0, new Dictionary<string, string>(), 4, 5))!["id"]!.GetValue<string>());
+        Assert.Equal(ordinary, (await client.ConsumeAsync(box0, new Dictionary<string, string>(), 4, 5, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
     }
 }

@@ -22,11 +22,11 @@ public sealed class WhyAndRegistryTests(MariaDbFixture database)
         using var http = silo.CreateClient();
         var client = new SchedulerClient(http);
         // One testbox of group vm-why, x86_64 with 8 GiB, makes itself known by asking for work.
-        Assert.Null(await client.ConsumeAsync("vm-why--h9-1", new Dictionary<string, string> { ["arch"] = "x86_64" }, 8, 0));
+        Assert.Null(await client.ConsumeAsync("vm-why--h9-1", new Dictionary<string, string> { ["arch"] = "x86_64" }, 8, 0, cancellationToken: TestContext.Current.CancellationToken));
 
-        var wrongArch = await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-why", ["arch"] = "aarch64" });
-        var tooBig = await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-why", ["memory"] = "16G" });
-        var fits = await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-why", ["arch"] = "x86_64" });
+        var wrongArch = await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-why", ["arch"] = "aarch64" }, TestContext.Current.CancellationToken);
+        var tooBig = await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-why", ["memory"] = "16G" }, TestContext.Current.CancellationToken);
+        var fits = await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-why", ["arch"] = "x86_64" }, TestContext.Current.CancellationToken);
 
         Assert.Contains("aarch64", wrongArch["warnings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(tooBig["warnings"]);
@@ -41,10 +41,10 @@ public sealed class WhyAndRegistryTests(MariaDbFixture database)
         Assert.Equal("should_run_soon", Codes(await ReasonsAsync(http, fits["id"]!.GetValue<string>())));
 
         // The box takes the fitting job; a second like it now waits behind a busy box, a third behind the second.
-        Assert.Equal(fits["id"]!.GetValue<string>(), (await client.ConsumeAsync("vm-why--h9-1", new Dictionary<string, string> { ["arch"] = "x86_64" }, 8, 0))!["id"]!.GetValue<string>());
+        Assert.Equal(fits["id"]!.GetValue<string>(), (await client.ConsumeAsync("vm-why--h9-1", new Dictionary<string, string> { ["arch"] = "x86_64" }, 8, 0, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
         await client.StageAsync(fits["id"]!.GetValue<string>(), "running");
-        var second = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-why", ["arch"] = "x86_64" }))["id"]!.GetValue<string>();
-        var third = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-why", ["arch"] = "x86_64" }))["id"]!.GetValue<string>();
+        var second = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-why", ["arch"] = "x86_64" }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
+        var third = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-why", ["arch"] = "x86_64" }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
         var busy = await ReasonsAsync(http, second);
         var behind = await ReasonsAsync(http, third);
 
@@ -68,12 +68,12 @@ public sealed class WhyAndRegistryTests(MariaDbFixture database)
             JsonNode.Parse(await http.GetStringAsync("/api/v1/testboxes"))!["testboxes"]!.AsArray().Single(t => t!["testbox"]!.GetValue<string>() == box)!;
 
         // Waiting in a long-poll: requesting.
-        var consume = client.ConsumeAsync(box, new Dictionary<string, string>(), 4, 30);
+        var consume = client.ConsumeAsync(box, new Dictionary<string, string>(), 4, 30, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(await Eventually.HoldsAsync(async () => (await http.GetStringAsync("/api/v1/testboxes")).Contains(box, StringComparison.Ordinal), TimeSpan.FromSeconds(10)));
         Assert.Equal("requesting", (await EntryAsync())["state"]!.GetValue<string>());
         Assert.Equal("h5", (await EntryAsync())["host"]!.GetValue<string>());
 
-        var id = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["testbox"] = box }))["id"]!.GetValue<string>();
+        var id = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["testbox"] = box }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
         Assert.Equal(id, (await consume)!["id"]!.GetValue<string>());
         var booting = await EntryAsync();
         Assert.Equal("booting", booting["state"]!.GetValue<string>());
@@ -92,11 +92,11 @@ public sealed class WhyAndRegistryTests(MariaDbFixture database)
 
         // Beating every second, three missed beats make it offline.
         Assert.True(await Eventually.HoldsAsync(async () => (await EntryAsync())["state"]!.GetValue<string>() == "offline", TimeSpan.FromSeconds(15)));
-        var hosts = JsonNode.Parse(await http.GetStringAsync("/api/v1/hosts"))!["hosts"]!.AsArray();
+        var hosts = JsonNode.Parse(await http.GetStringAsync("/api/v1/hosts", TestContext.Current.CancellationToken))!["hosts"]!.AsArray();
         Assert.Equal(1, hosts.Single(h => h!["host"]!.GetValue<string>() == "h5")!["testboxes"]!.GetValue<int>());
-        using var unknown = await http.GetAsync("/api/v1/hosts/no-such-host");
+        using var unknown = await http.GetAsync("/api/v1/hosts/no-such-host", TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
-        using var badBeat = await http.PostAsync($"/api/v1/testboxes/{box}/heartbeat", new StringContent("{\"host\": \"has space\"}", Encoding.UTF8, "application/json"));
+        using var badBeat = await http.PostAsync($"/api/v1/testboxes/{box}/heartbeat", new StringContent("{\"host\": \"has space\"}", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, badBeat.StatusCode);
     }
 }

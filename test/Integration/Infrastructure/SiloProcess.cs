@@ -114,7 +114,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
             return;
         }
 
-        _ = Kill(_process.Id, SigTerm);
+        _ = SendSignal(_process.Id, SigTerm);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
@@ -185,5 +185,5 @@ public sealed partial class SiloProcess : IAsyncDisposable
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    private static partial int SendSignal(int pid, int signal);
 }

@@ -14,10 +14,10 @@ public sealed class GracefulStopTests(MariaDbFixture database)
         await using var silo = await SiloProcess.StartAsync(connectionString, "stop" + Guid.NewGuid().ToString("N")[..6]);
         using var http = silo.CreateClient();
         var client = new SchedulerClient(http);
-        var waiting = client.ConsumeAsync("vm-stop--0", new Dictionary<string, string>(), 4, waitSeconds: 100);
+        var waiting = client.ConsumeAsync("vm-stop--0", new Dictionary<string, string>(), 4, waitSeconds: 100, cancellationToken: TestContext.Current.CancellationToken);
 
         // The scenario: the consumer is a second into its wait when the silo is told to stop.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         var clock = Stopwatch.StartNew();
         var stopping = silo.StopAsync();
         var job = await waiting;

@@ -25,10 +25,10 @@ public sealed class HeartbeatAndRescheduleTests(MariaDbFixture database)
         await using var silo = await SiloProcess.StartAsync(connectionString, "hb" + Guid.NewGuid().ToString("N")[..6], Fast);
         using var http = silo.CreateClient();
         var client = new SchedulerClient(http);
-        var first = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-hb", ["max_attempts"] = 2 }))["id"]!.GetValue<string>();
+        var first = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-hb", ["max_attempts"] = 2 }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
         // A control job on a box that keeps beating: it must still be running when the silent box's job has crashed.
-        var control = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["testbox"] = "vm-beating--0" }))["id"]!.GetValue<string>();
-        Assert.Equal(control, (await client.ConsumeAsync("vm-beating--0", new Dictionary<string, string>(), 4, 0))!["id"]!.GetValue<string>());
+        var control = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["testbox"] = "vm-beating--0" }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
+        Assert.Equal(control, (await client.ConsumeAsync("vm-beating--0", new Dictionary<string, string>(), 4, 0, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
         await client.StageAsync(control, "running");
         using var stopBeating = new CancellationTokenSource();
         var beating = KeepBeatingAsync(client, "vm-beating--0", stopBeating.Token);
@@ -60,9 +60,9 @@ public sealed class HeartbeatAndRescheduleTests(MariaDbFixture database)
         Assert.Equal("crash", last["job_health"]!.GetValue<string>());
         Assert.Null(last["rescheduled_as"]);
         Assert.Equal(0, await client.PendingAsync());
-        var events = (JsonNode.Parse(await http.GetStringAsync($"/api/v1/jobs/{successorId}/events"))!["events"]!).AsArray();
+        var events = (JsonNode.Parse(await http.GetStringAsync($"/api/v1/jobs/{successorId}/events", TestContext.Current.CancellationToken))!["events"]!).AsArray();
         Assert.Contains("no attempts remain", events.Single(e => e!["event"]!.GetValue<string>() == "heartbeat_lost")!["reschedule"]!.GetValue<string>(), StringComparison.Ordinal);
-        var firstEvents = (JsonNode.Parse(await http.GetStringAsync($"/api/v1/jobs/{first}/events"))!["events"]!).AsArray().Select(e => e!["event"]!.GetValue<string>());
+        var firstEvents = (JsonNode.Parse(await http.GetStringAsync($"/api/v1/jobs/{first}/events", TestContext.Current.CancellationToken))!["events"]!).AsArray().Select(e => e!["event"]!.GetValue<string>());
         Assert.Equal(["submitted", "leased", "stage", "heartbeat_lost", "rescheduled"], firstEvents);
 
         await stopBeating.CancelAsync();
@@ -107,7 +107,7 @@ public sealed class HeartbeatAndRescheduleTests(MariaDbFixture database)
         Assert.Equal("make", task["crash"]!["keyvals"]!["step"]!.GetValue<string>());
         Assert.Equal(1, await client.PendingAsync());
 
-        var stats = JsonNode.Parse(await http.GetStringAsync("/api/v1/stats/crashes?since=1h"))!;
+        var stats = JsonNode.Parse(await http.GetStringAsync("/api/v1/stats/crashes?since=1h", TestContext.Current.CancellationToken))!;
         Assert.Equal(4, stats["total"]!.GetValue<long>());
         Assert.Equal(1, stats["fatal"]!.GetValue<long>());
         Assert.Equal(1, stats["rescheduled"]!.GetValue<long>());
@@ -117,11 +117,11 @@ public sealed class HeartbeatAndRescheduleTests(MariaDbFixture database)
         Assert.Equal(0, stats["by_cause"]!["scheduler"]!.GetValue<long>());
         Assert.Equal(3, stats["by_notify"]!["lab"]!.GetValue<long>());
         Assert.Equal(1, stats["by_notify"]!["task"]!.GetValue<long>());
-        var future = JsonNode.Parse(await http.GetStringAsync($"/api/v1/stats/crashes?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}&until={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(2).ToString("O"))}"))!;
+        var future = JsonNode.Parse(await http.GetStringAsync($"/api/v1/stats/crashes?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}&until={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(2).ToString("O"))}", TestContext.Current.CancellationToken))!;
         Assert.Equal(0, future["total"]!.GetValue<long>());
-        using var bad = await http.GetAsync("/api/v1/stats/crashes?since=yesterday");
+        using var bad = await http.GetAsync("/api/v1/stats/crashes?since=yesterday", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Contains("since", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("since", await bad.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     /// <summary>Takes a job, confirms it, beats once (the answer lists the job), then goes silent. Answers the job's id.</summary>

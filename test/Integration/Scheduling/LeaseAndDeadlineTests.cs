@@ -24,18 +24,18 @@ public sealed class LeaseAndDeadlineTests(MariaDbFixture database)
         await using var silo = await SiloProcess.StartAsync(connectionString, "lease" + Guid.NewGuid().ToString("N")[..6], Fast);
         using var http = silo.CreateClient();
         var client = new SchedulerClient(http);
-        var id = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-lease" }))["id"]!.GetValue<string>();
-        Assert.NotNull(await client.ConsumeAsync("vm-lease--gone", new Dictionary<string, string>(), 4, 0));
+        var id = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-lease" }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
+        Assert.NotNull(await client.ConsumeAsync("vm-lease--gone", new Dictionary<string, string>(), 4, 0, cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.True(await Eventually.HoldsAsync(async () => (await client.GetJobAsync(id))!["job_stage"]!.GetValue<string>() == "submit", TimeSpan.FromSeconds(30)), silo.Log());
-        var second = await client.ConsumeAsync("vm-lease--next", new Dictionary<string, string>(), 4, 10);
-        using var late = await http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent("{\"stage\": \"running\", \"testbox\": \"vm-lease--gone\"}", Encoding.UTF8, "application/json"));
-        using var confirmed = await http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent("{\"stage\": \"running\", \"testbox\": \"vm-lease--next\"}", Encoding.UTF8, "application/json"));
+        var second = await client.ConsumeAsync("vm-lease--next", new Dictionary<string, string>(), 4, 10, cancellationToken: TestContext.Current.CancellationToken);
+        using var late = await http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent("{\"stage\": \"running\", \"testbox\": \"vm-lease--gone\"}", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        using var confirmed = await http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent("{\"stage\": \"running\", \"testbox\": \"vm-lease--next\"}", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
 
         Assert.Equal(id, second!["id"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-        var events = JsonNode.Parse(await http.GetStringAsync($"/api/v1/jobs/{id}/events"))!["events"]!.AsArray().Select(e => e!["event"]!.GetValue<string>());
+        var events = JsonNode.Parse(await http.GetStringAsync($"/api/v1/jobs/{id}/events", TestContext.Current.CancellationToken))!["events"]!.AsArray().Select(e => e!["event"]!.GetValue<string>());
         Assert.Equal(["submitted", "leased", "lease_expired", "leased", "stage"], events);
     }
 
@@ -47,9 +47,9 @@ public sealed class LeaseAndDeadlineTests(MariaDbFixture database)
         using var http = silo.CreateClient();
         var client = new SchedulerClient(http);
         // An explicit timeout of 1 s: the running deadline is exactly that, with no slack.
-        var id = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-slow", ["timeout"] = "1s" }))["id"]!.GetValue<string>();
-        Assert.NotNull(await client.ConsumeAsync("vm-slow--0", new Dictionary<string, string>(), 4, 0));
-        using var running = await http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent("{\"stage\": \"running\"}", Encoding.UTF8, "application/json"));
+        var id = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = "vm-slow", ["timeout"] = "1s" }, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
+        Assert.NotNull(await client.ConsumeAsync("vm-slow--0", new Dictionary<string, string>(), 4, 0, cancellationToken: TestContext.Current.CancellationToken));
+        using var running = await http.PostAsync($"/api/v1/jobs/{id}/stage", new StringContent("{\"stage\": \"running\"}", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, running.StatusCode);
 
         Assert.True(await Eventually.HoldsAsync(async () => (await client.GetJobAsync(id))!["job_stage"]!.GetValue<string>() == "finish", TimeSpan.FromSeconds(30)), silo.Log());
@@ -76,7 +76,7 @@ public sealed class LeaseAndDeadlineTests(MariaDbFixture database)
         }
 
         var renewed = await RunningJobAsync("vm-renew--0");
-        using var renew = await http.PostAsync($"/api/v1/jobs/{renewed}/renew", new StringContent("{\"seconds\": 600}", Encoding.UTF8, "application/json"));
+        using var renew = await http.PostAsync($"/api/v1/jobs/{renewed}/renew", new StringContent("{\"seconds\": 600}", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, renew.StatusCode);
         var control = await RunningJobAsync("vm-renew--1");
 
@@ -87,7 +87,7 @@ public sealed class LeaseAndDeadlineTests(MariaDbFixture database)
 
         Assert.Equal("running", job["job_stage"]!.GetValue<string>());
         Assert.True(DateTimeOffset.Parse(job["deadline"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddMinutes(5));
-        using var bad = await http.PostAsync($"/api/v1/jobs/{renewed}/renew", new StringContent("{\"seconds\": -5}", Encoding.UTF8, "application/json"));
+        using var bad = await http.PostAsync($"/api/v1/jobs/{renewed}/renew", new StringContent("{\"seconds\": -5}", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 }

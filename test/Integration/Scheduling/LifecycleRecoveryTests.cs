@@ -71,7 +71,7 @@ public sealed class LifecycleRecoveryTests(MariaDbFixture database)
         Assert.Equal("testbox", crashed["crash"]!["cause"]!.GetValue<string>());
         Assert.NotNull(crashed["rescheduled_as"]);
         // The returned lease and the rescheduled attempt are both consumable from the new silo.
-        Assert.Equal(leased, (await after.ConsumeAsync("vm-leased--0", new Dictionary<string, string>(), 4, 10))!["id"]!.GetValue<string>());
-        Assert.Equal(crashed["rescheduled_as"]!.GetValue<string>(), (await after.ConsumeAsync("vm-silent--0", new Dictionary<string, string>(), 4, 10))!["id"]!.GetValue<string>());
+        Assert.Equal(leased, (await after.ConsumeAsync("vm-leased--0", new Dictionary<string, string>(), 4, 10, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
+        Assert.Equal(crashed["rescheduled_as"]!.GetValue<string>(), (await after.ConsumeAsync("vm-silent--0", new Dictionary<string, string>(), 4, 10, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
     }
 }

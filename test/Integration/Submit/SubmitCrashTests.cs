@@ -21,7 +21,7 @@ public sealed class SubmitCrashTests(MariaDbFixture database)
         await using (var doomed = await SiloProcess.StartAsync(connectionString, cluster, new Dictionary<string, string> { ["CompassCi__FailPoints__KillAfterSubmitStored"] = "build-981" }))
         {
             using var http = doomed.CreateClient();
-            await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.PostAsync("/api/v1/jobs", new StringContent(job.ToJsonString(), Encoding.UTF8, "application/json")));
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.PostAsync("/api/v1/jobs", new StringContent(job.ToJsonString(), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken));
             Assert.Equal(137, await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             Assert.Contains("Fail point: killing this silo now: submit build-981 is stored", doomed.Log(), StringComparison.Ordinal);
         }
@@ -29,14 +29,14 @@ public sealed class SubmitCrashTests(MariaDbFixture database)
         var stored = await Sql.ScalarAsync<long>(connectionString, "SELECT job_id FROM submit_keys WHERE my_account = 'bot' AND submit_id = 'build-981'");
         await using var next = await SiloProcess.StartAsync(connectionString, cluster);
         using var client = next.CreateClient();
-        using var again = await client.PostAsync("/api/v1/jobs", new StringContent(job.ToJsonString(), Encoding.UTF8, "application/json"));
-        var answer = JsonNode.Parse(await again.Content.ReadAsStringAsync())!;
+        using var again = await client.PostAsync("/api/v1/jobs", new StringContent(job.ToJsonString(), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var answer = JsonNode.Parse(await again.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(stored.ToString(System.Globalization.CultureInfo.InvariantCulture), answer["id"]!.GetValue<string>());
         Assert.Equal(1, await Sql.ScalarAsync<long>(connectionString, "SELECT COUNT(*) FROM jobs WHERE my_account = 'bot'"));
         // And the job is really there to run: the next silo's queue has it.
-        var taken = await new SchedulerClient(client).ConsumeAsync("vm-sk--1", new Dictionary<string, string>(), 4, 10);
+        var taken = await new SchedulerClient(client).ConsumeAsync("vm-sk--1", new Dictionary<string, string>(), 4, 10, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(answer["id"]!.GetValue<string>(), taken!["id"]!.GetValue<string>());
     }
 }
