@@ -1,6 +1,7 @@
 namespace CompassCi.Contracts.Jobs;
 
 /// <summary>How a cancel ended.</summary>
+[GenerateSerializer, Alias("CompassCi.CancelStatus.v1")]
 public enum CancelStatus
 {
     /// <summary>The job was pending and has ended with health <c>cancel</c>.</summary>

@@ -1,6 +1,7 @@
 namespace CompassCi.Contracts.Jobs;
 
 /// <summary>How a submit ended.</summary>
+[GenerateSerializer, Alias("CompassCi.SubmitStatus.v1")]
 public enum SubmitStatus
 {
     /// <summary>New jobs were stored (HTTP 201).</summary>
