@@ -158,6 +158,12 @@ public sealed class JobStore : IAsyncDisposable
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, priority, memory_mb, " +
         "lease_id, boot_time, version, jj, attempt, rescheduled_from, cluster_id, events";
 
+    /// <summary>The parameters of <see cref="InsertColumns"/>, in order; the first event is made a one-element history.</summary>
+    private static readonly string InsertValues = InsertValuesWith("");
+
+    private static string InsertValuesWith(string prefix) =>
+        string.Join(", ", InsertColumns.Split(", ").Select(n => n == "events" ? $"JSON_ARRAY(JSON_EXTRACT(@{prefix}events, '$'))" : $"@{prefix}{n}"));
+
     /// <summary>
     /// An insert of a new job's row, with its <c>submitted</c> event. <paramref name="form"/> is <c>VALUES</c> for a plain
     /// insert or <c>SELECT</c> (with a <paramref name="condition"/>) for one that depends on an earlier statement;
@@ -165,8 +171,7 @@ public sealed class JobStore : IAsyncDisposable
     /// </summary>
     private static SqlStatement InsertJob(JobRecord job, string form, string condition = "", string prefix = "")
     {
-        var names = InsertColumns.Split(", ");
-        var values = string.Join(", ", names.Select(n => n == "events" ? $"JSON_ARRAY(JSON_EXTRACT(@{prefix}events, '$'))" : $"@{prefix}{n}"));
+        var values = prefix.Length == 0 ? InsertValues : InsertValuesWith(prefix);
         var sql = form == "VALUES"
             ? $"INSERT INTO jobs ({InsertColumns}) VALUES ({values})"
             : $"INSERT INTO jobs ({InsertColumns}) SELECT {values}{condition}";
@@ -203,7 +208,12 @@ public sealed class JobStore : IAsyncDisposable
     ];
 
     /// <summary>The history with the change's events appended, in order.</summary>
-    private static string AppendEvents(int count) => count == 0
+    private static string AppendEvents(int count) => count == 1 ? AppendOneEvent : AppendEventsText(count);
+
+    /// <summary>Nearly every change appends one event: its text is made once.</summary>
+    private static readonly string AppendOneEvent = AppendEventsText(1);
+
+    private static string AppendEventsText(int count) => count == 0
         ? "events"
         : "JSON_ARRAY_APPEND(COALESCE(events, '[]')" + string.Concat(Enumerable.Range(0, count).Select(i => $", '$', JSON_EXTRACT(@event{i}, '$')")) + ")";
 
