@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CompassCi.Grains.Queues;
@@ -8,12 +9,14 @@ namespace CompassCi.Grains.Queues;
 /// tag is offered are the candidates. A background loop long-polls the directory, so keys registered on
 /// any silo show up here at once.
 /// </summary>
-public sealed class QueueKeyIndex(IGrainFactory grains, ILogger<QueueKeyIndex> logger) : IDisposable
+public sealed class QueueKeyIndex(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<QueueKeyIndex> logger) : IDisposable
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(25);
 
     private readonly Lock _gate = new();
-    private readonly CancellationTokenSource _stopping = new();
+    // The refresh loop ends when the silo begins to stop: a long-poll of a directory that is shutting down would
+    // otherwise hold the stop up and fill the log with placement failures.
+    private readonly CancellationTokenSource _stopping = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
     private readonly TagIndex _index = new();
     private long _version = -1;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);

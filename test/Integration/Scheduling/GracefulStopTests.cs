@@ -29,5 +29,7 @@ public sealed class GracefulStopTests(MariaDbFixture database)
         Assert.True(silo.HasExited);
         // Below the consumer's 100 s wait: the wait did not hold the shutdown.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"the silo took {clock.Elapsed} to stop");
+        // Nothing kept calling grains of a silo that was shutting down (the queue index's long-poll stops with it).
+        Assert.DoesNotContain("fail:", silo.Log(), StringComparison.Ordinal);
     }
 }
