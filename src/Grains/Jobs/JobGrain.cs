@@ -53,6 +53,13 @@ public sealed class JobGrain(
             if (await store.ApplyAsync(change, Now(), attempt))
             {
                 _job = change.After;
+                if (_job.Stage != JobStages.Boot)
+                {
+                    // Not handed out: the job ended instead (it had been cancelled).
+                    await effects.DeliverAsync(change);
+                    return new AssignOutcome(null, $"job ended instead with health {_job.Health}");
+                }
+
                 return new AssignOutcome(_job, null);
             }
 

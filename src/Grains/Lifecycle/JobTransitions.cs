@@ -23,6 +23,12 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
                 : Transition.Refuse($"job is in stage {job.Stage}");
         }
 
+        if (job.CancelRequested)
+        {
+            // Left pending with a cancel by an older version: it ends now instead of being handed out.
+            return EndCancelled(job, now, new EndFacts(null, 0), "it was waiting in its queue");
+        }
+
         var assigned = job with
         {
             Stage = JobStages.Boot,
@@ -143,6 +149,13 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
             return Transition.Refuse($"job is in stage '{job.Stage}' and not past a deadline");
         }
 
+        if (job.CancelRequested)
+        {
+            return EndCancelled(job, now, facts, job.Stage == JobStages.Boot
+                ? "its testbox never confirmed it before the lease ended"
+                : $"its testbox did not end it by the deadline of stage '{job.Stage}'");
+        }
+
         if (job.Stage == JobStages.Boot)
         {
             return Change(
@@ -172,6 +185,11 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
         if (heartbeat is not { } beat || beat.Deadline >= millis || beat.Deadline <= bootTime)
         {
             return Transition.Refuse($"testbox '{testbox}' has not missed its heartbeats");
+        }
+
+        if (job.CancelRequested)
+        {
+            return EndCancelled(job, now, facts, $"its testbox '{testbox}' stopped heartbeating before it ended the job");
         }
 
         var crash = SchedulerCrashes.HeartbeatLost(testbox, (millis - beat.LastHeartbeat) / 1000);
@@ -255,9 +273,11 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
         if (crash is not null)
         {
             detail["crash"] = CrashReportJson.ToJson(crash);
-            var decision = job.ClusterId is null
-                ? reschedule.Decide(crash, job.Attempt, MaxAttempts.Of(job.Document, reschedule.MaxAttempts))
-                : new RescheduleDecision(false, "Not rescheduled: a node of a multi-node cluster does not run again alone; its cluster aborts.");
+            var decision = job.CancelRequested
+                ? new RescheduleDecision(false, "Not rescheduled: the job was cancelled.")
+                : job.ClusterId is null
+                    ? reschedule.Decide(crash, job.Attempt, MaxAttempts.Of(job.Document, reschedule.MaxAttempts))
+                    : new RescheduleDecision(false, "Not rescheduled: a node of a multi-node cluster does not run again alone; its cluster aborts.");
             detail["reschedule"] = decision.Reason;
             if (decision.Reschedule)
             {
@@ -279,6 +299,25 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
         }
 
         return Transition.Write(new JobChange(job, finished, events, effects, successor));
+    }
+
+    /// <summary>
+    /// Ends a job whose cancel could not reach its testbox (the lease ended, the testbox fell silent or overran): the
+    /// cancel is final, so the job ends with health <c>cancel</c> and is neither queued again nor rescheduled.
+    /// </summary>
+    private static Transition EndCancelled(JobRecord job, DateTimeOffset now, EndFacts facts, string why)
+    {
+        var cancelled = job with
+        {
+            Stage = JobStages.Finish,
+            Health = JobHealth.Cancel,
+            FinishTime = Millis(now),
+            Deadline = null,
+            HostLifecycle = facts.HostLifecycle,
+            Version = job.Version + 1,
+        };
+        var detail = new JsonObject { ["from"] = job.Stage, ["reason"] = $"cancel requested; {why}" };
+        return Change(job, cancelled, [Event(now, "cancelled", detail)], [.. HostEffect(job), .. ClusterEffect(job)]);
     }
 
     /// <summary>Refuses an update that names a testbox other than the holder; an unknown testbox may not act for it.</summary>

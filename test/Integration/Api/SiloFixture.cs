@@ -3,7 +3,7 @@ using CompassCi.Tests.Integration.Infrastructure;
 namespace CompassCi.Tests.Integration.Api;
 
 /// <summary>One silo on its own database, shared by the tests of one class.</summary>
-public sealed class SiloFixture(MariaDbFixture database) : IAsyncLifetime
+public class SiloFixture(MariaDbFixture database) : IAsyncLifetime
 {
     private SiloProcess? _silo;
     private HttpClient? _http;
@@ -16,10 +16,13 @@ public sealed class SiloFixture(MariaDbFixture database) : IAsyncLifetime
 
     public HttpClient Http => _http ?? throw new InvalidOperationException("not started");
 
+    /// <summary>Settings (environment variables) the silo starts with; a fixture for a class that needs others overrides this.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await database.CreateMigratedDatabaseAsync("api");
-        _silo = await SiloProcess.StartAsync(ConnectionString, "api" + Guid.NewGuid().ToString("N")[..8]);
+        _silo = await SiloProcess.StartAsync(ConnectionString, "api" + Guid.NewGuid().ToString("N")[..8], Settings);
         _http = _silo.CreateClient();
     }
 
@@ -30,5 +33,7 @@ public sealed class SiloFixture(MariaDbFixture database) : IAsyncLifetime
         {
             await _silo.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }

@@ -288,6 +288,53 @@ public sealed class JobTransitionsTests
         Refused(JobTransitions.Renew(Running(), 600, "vm-2p8g--9", Now));
     }
 
+    [Theory]
+    [InlineData(JobStages.Boot)]
+    [InlineData(JobStages.Running)]
+    public void Expire_ends_a_cancelled_job_as_cancelled_instead_of_queueing_or_timing_it_out(string stage)
+    {
+        var change = Written(Transitions.Expire(Running() with { Stage = stage, CancelRequested = true, Deadline = NowMs - 1, ClusterId = 40 }, Now, Facts));
+
+        Assert.Equal((JobStages.Finish, JobHealth.Cancel), (change.After.Stage, change.After.Health));
+        Assert.Null(change.After.Crash);
+        Assert.Null(change.Successor);
+        Assert.Equal(["cancelled"], EventNames(change));
+        Assert.StartsWith("cancel requested; ", change.Events[0].Detail!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal([JobEffectKinds.HostJobEnded, JobEffectKinds.ClusterReconcile], Kinds(change));
+    }
+
+    [Fact]
+    public void HeartbeatLost_ends_a_cancelled_job_as_cancelled_and_does_not_reschedule_it()
+    {
+        var beat = new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000);
+
+        var change = Written(Transitions.HeartbeatLost(Running() with { CancelRequested = true }, beat, Now, Facts));
+
+        Assert.Equal(JobHealth.Cancel, change.After.Health);
+        Assert.Null(change.Successor);
+        Assert.DoesNotContain(JobEffectKinds.Enqueue, Kinds(change));
+    }
+
+    [Fact]
+    public void Finish_as_a_retriable_crash_of_a_cancelled_job_is_not_rescheduled()
+    {
+        var crash = new CrashReport(CrashNotify.Lab, CrashCause.Network, false, new Dictionary<string, string>());
+
+        var change = Written(Transitions.Finish(Running() with { CancelRequested = true }, JobHealth.Crash, crash, null, Now, Facts));
+
+        Assert.Null(change.Successor);
+        Assert.Equal("Not rescheduled: the job was cancelled.", change.Events[0].Detail!["reschedule"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Assign_of_a_pending_job_left_with_a_cancel_ends_it_instead_of_handing_it_out()
+    {
+        var change = Written(Transitions.Assign(Pending() with { CancelRequested = true }, "vm-2p8g--1", "lease-1", "h1", Now));
+
+        Assert.Equal((JobStages.Finish, JobHealth.Cancel), (change.After.Stage, change.After.Health));
+        Assert.Null(change.After.LeaseId);
+    }
+
     [Fact]
     public void Every_change_moves_the_version_by_one_from_the_row_it_read()
     {
