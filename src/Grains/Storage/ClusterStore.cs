@@ -46,8 +46,8 @@ public sealed class ClusterStore(MySqlDataSource dataSource)
 
     /// <summary>
     /// Clusters whose barrier must act because of time, or because telling it was lost: active ones past their start
-    /// deadline, active ones with a node job that ended other than successfully or was cancelled, and aborted ones with
-    /// a node job not yet closed.
+    /// deadline, active ones with a node job that ended other than successfully or was cancelled, active ones whose
+    /// node jobs all succeeded (to be marked finished), and aborted ones with a node job not yet closed.
     /// </summary>
     public Task<List<long>> ListNeedingReconcileAsync(long nowMillis, int limit) =>
         dataSource.IdsAsync(new SqlStatement(
@@ -55,6 +55,8 @@ public sealed class ClusterStore(MySqlDataSource dataSource)
             "UNION SELECT c.cluster_id FROM cluster_barriers c JOIN jobs j ON j.cluster_id = c.cluster_id " +
             "WHERE (c.outcome = 'active' AND ((j.job_stage = 'finish' AND j.job_health <> 'success') OR j.cancel_requested = 1)) " +
             "OR (c.outcome = 'aborted' AND j.job_stage <> 'finish') " +
+            "UNION SELECT c.cluster_id FROM cluster_barriers c WHERE c.outcome = 'active' AND NOT EXISTS " +
+            "(SELECT 1 FROM jobs j WHERE j.cluster_id = c.cluster_id AND NOT (j.job_stage = 'finish' AND j.job_health = 'success')) " +
             $"LIMIT {SqlLists.Limit(limit)}",
             P("@now", nowMillis)));
 }

@@ -87,4 +87,37 @@ public sealed class ClusterRecoveryTests(MariaDbFixture database)
         // Addresses written before the kill survived it.
         Assert.Equal(["server=10.8.0.1", "client=10.8.0.2", "client=10.8.0.3"], (await nodes[2].SyncAsync("roles_ip")).Split('\n'));
     }
+
+    [Fact]
+    public async Task A_cluster_whose_last_node_job_succeeded_without_telling_its_barrier_is_finished_by_the_sweeper()
+    {
+        var connectionString = await database.CreateMigratedDatabaseAsync("clfinish");
+        await using var silo = await SiloProcess.StartAsync(connectionString, "clfin" + Guid.NewGuid().ToString("N")[..6], new Dictionary<string, string>
+        {
+            ["CompassCi__Lifecycle__SweepInterval"] = "00:00:01",
+        });
+        using var http = silo.CreateClient();
+        var client = new SchedulerClient(http);
+        var submitted = await client.SubmitAsync(new JsonObject
+        {
+            ["suite"] = "iperf",
+            ["my_account"] = "a",
+            ["cluster_spec"] = new JsonObject { ["nodes"] = new JsonObject { ["vm-fin-a--1"] = new JsonObject { ["roles"] = new JsonArray("server") }, ["vm-fin-b--1"] = new JsonObject { ["roles"] = new JsonArray("client") } } },
+        }, TestContext.Current.CancellationToken);
+        var (first, last) = (submitted["jobs"]![0]!["id"]!.GetValue<string>(), submitted["jobs"]![1]!["id"]!.GetValue<string>());
+        foreach (var (id, testbox) in new[] { (first, "vm-fin-a--1"), (last, "vm-fin-b--1") })
+        {
+            Assert.Equal(id, (await client.ConsumeAsync(testbox, new Dictionary<string, string>(), 4, 5, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
+            await client.StageAsync(id, "running");
+        }
+
+        var (status, _) = await client.PostAsync($"/api/v1/jobs/{first}/finish", new JsonObject { ["health"] = "success" });
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        // The last node job ends in success, and the message that would tell its barrier is lost for good (no effect row).
+        await Sql.ExecuteAsync(connectionString, $"UPDATE jobs SET job_stage = 'finish', job_health = 'success', finish_time = 1 WHERE id = {last}");
+
+        Assert.True(
+            await Eventually.HoldsAsync(async () => JsonNode.Parse(await http.GetStringAsync($"/api/v1/clusters/{first}"))!["outcome"]!.GetValue<string>() == "finished", TimeSpan.FromSeconds(20)),
+            await http.GetStringAsync($"/api/v1/clusters/{first}", TestContext.Current.CancellationToken));
+    }
 }
