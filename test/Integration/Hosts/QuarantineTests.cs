@@ -114,4 +114,33 @@ public sealed class QuarantineTests(MariaDbFixture database)
         Assert.Contains(check, released["release_reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(ordinary, (await client.ConsumeAsync(box0, new Dictionary<string, string>(), 4, 5, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_host_told_again_after_it_submitted_its_health_check_but_lost_its_quarantine_submits_no_second_check()
+    {
+        var connectionString = await database.CreateMigratedDatabaseAsync("quarantine");
+        var settings = new Dictionary<string, string>(Settings)
+        {
+            ["CompassCi__Lifecycle__SweepInterval"] = "00:00:01",
+            ["CompassCi__Effects__RedriveAfter"] = "00:00:01",
+        };
+        await using var silo = await SiloProcess.StartAsync(connectionString, "quar" + Guid.NewGuid().ToString("N")[..6], settings);
+        using var http = silo.CreateClient();
+        var client = new SchedulerClient(http);
+        await CrashAsync(client, await RunAsync(client, "vm-hc--h7-0"));
+        var last = await RunAsync(client, "vm-hc--h7-1");
+        await CrashAsync(client, last);
+        var check = await Sql.ScalarAsync<long>(connectionString, "SELECT health_check_job_id FROM hosts WHERE host = 'h7' AND quarantined = 1");
+
+        // As if the host's grain died after submitting the health check and before recording the quarantine: the
+        // quarantine is gone and the end of the job that caused it is told again.
+        await Sql.ExecuteAsync(connectionString, "DELETE FROM hosts WHERE host = 'h7'");
+        await Sql.ExecuteAsync(connectionString, $"UPDATE job_effects SET done_at = NULL, next_attempt_at = 0 WHERE job_id = {last} AND kind = 'host_job_ended'");
+
+        Assert.True(
+            await Eventually.HoldsAsync(async () => await Sql.ScalarAsync<long>(connectionString, "SELECT COUNT(*) FROM hosts WHERE host = 'h7' AND quarantined = 1") == 1, TimeSpan.FromSeconds(20)),
+            silo.Log());
+        Assert.Equal(1, await Sql.ScalarAsync<long>(connectionString, "SELECT COUNT(*) FROM jobs WHERE suite = 'host-info'"));
+        Assert.Equal(check, await Sql.ScalarAsync<long>(connectionString, "SELECT health_check_job_id FROM hosts WHERE host = 'h7'"));
+    }
 }
