@@ -77,11 +77,11 @@ public static class TestboxEndpoints
         }
 
         var request = new ConsumeRequest(testbox, offered, body.MemoryMb, leaseId, body.RequestId is not null, TimeSpan.FromSeconds(body.WaitSeconds), host);
-        JobRecord? job;
+        ConsumeOutcome taken;
         using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
         try
         {
-            job = await dispatcher.ConsumeAsync(request, waitEnds.Token);
+            taken = await dispatcher.ConsumeAsync(request, waitEnds.Token);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -96,7 +96,7 @@ public static class TestboxEndpoints
             return Results.NoContent();
         }
 
-        if (job is null)
+        if (taken.Job is not { } job)
         {
             return Results.NoContent();
         }
@@ -107,9 +107,10 @@ public static class TestboxEndpoints
         return new HandOverResult(job, async () =>
         {
             // The answer could not reach the testbox: give the job back rather than leave it held by nobody.
-            var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(leaseId);
+            // Fenced on this request's attempt: if a retry of the request has answered the job since, it stays held.
+            var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(leaseId, taken.Attempt);
             loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation(
-                "Job {JobId} returned to its queue: testbox {Testbox} hung up before the answer (released: {Released})", job.Id, testbox, released);
+                "Job {JobId}: testbox {Testbox} hung up before the answer reached it; back in its queue: {Released} (not when a retry of the request has it)", job.Id, testbox, released);
         });
     }
 
@@ -127,7 +128,7 @@ public static class TestboxEndpoints
                 await grains.GetGrain<IQueueGrain>(job.QueueKey).Remove(job.Id);
                 return new HandOverResult(job, async () =>
                 {
-                    var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(leaseId);
+                    var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(leaseId, 0);
                     loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation("Health-check job {JobId} returned: testbox {Testbox} hung up (released: {Released})", job.Id, testbox, released);
                 });
             }

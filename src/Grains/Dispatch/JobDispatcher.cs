@@ -12,8 +12,8 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
     /// <summary>Longest single wait inside a grain; longer waits are several rounds, each re-reading the candidates.</summary>
     private static readonly TimeSpan RoundLimit = TimeSpan.FromSeconds(20);
 
-    /// <summary>The job now held by the testbox, or null when nothing matched before the wait ran out.</summary>
-    public async Task<JobRecord?> ConsumeAsync(ConsumeRequest request, CancellationToken cancellationToken)
+    /// <summary>The job now held by the testbox (null when nothing matched before the wait ran out), and the attempt that holds it.</summary>
+    public async Task<ConsumeOutcome> ConsumeAsync(ConsumeRequest request, CancellationToken cancellationToken)
     {
         var attempt = 0;
         if (request.Retriable)
@@ -23,7 +23,7 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
             attempt = await consumeRequests.BeginAttemptAsync(request.LeaseId, request.Testbox, clock.GetUtcNow().ToUnixTimeMilliseconds());
             if (attempt > 1 && await store.FindByLeaseAsync(request.Testbox, request.LeaseId) is { } again)
             {
-                return again.Stage == JobStages.Boot ? again : null;
+                return new ConsumeOutcome(again.Stage == JobStages.Boot ? again : null, attempt);
             }
         }
 
@@ -37,13 +37,13 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
             var (job, arrivals, superseded) = await TryClaimAsync(candidates, request, attempt);
             if (job is not null || superseded)
             {
-                return job;
+                return new ConsumeOutcome(job, attempt);
             }
 
             var remaining = deadline - clock.GetUtcNow();
             if (remaining <= TimeSpan.Zero)
             {
-                return null;
+                return new ConsumeOutcome(null, attempt);
             }
 
             await WaitForWorkAsync(candidates, arrivals, indexVersion, remaining < RoundLimit ? remaining : RoundLimit, cancellationToken);

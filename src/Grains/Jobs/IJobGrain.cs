@@ -18,9 +18,11 @@ public interface IJobGrain : IGrainWithStringKey
 
     /// <summary>
     /// Undoes an assignment that never reached its testbox (the request was aborted before the answer
-    /// was written). Only the lease that holds the job can release it, and only before it is confirmed.
+    /// was written). Only the lease that holds the job can release it, and only before it is confirmed. A positive
+    /// <paramref name="attempt"/> fences the release on the consume request's latest attempt: a retry of the request
+    /// that already answered the job makes an older attempt's release change nothing.
     /// </summary>
-    Task<bool> Release(string leaseId);
+    Task<bool> Release(string leaseId, int attempt);
 
     /// <summary>
     /// Moves the job to <paramref name="stage"/> if the transition table allows it, recording the stage time

@@ -75,8 +75,8 @@ public sealed class JobGrain(
         return new AssignOutcome(null, "job changed concurrently");
     }
 
-    public async Task<bool> Release(string leaseId) =>
-        (await RunAsync(job => Task.FromResult(JobTransitions.Release(job, leaseId, clock.GetUtcNow())))).Job is not null;
+    public async Task<bool> Release(string leaseId, int attempt) =>
+        (await RunAsync(job => Task.FromResult(JobTransitions.Release(job, leaseId, clock.GetUtcNow())), attempt)).Job is not null;
 
     public Task<JobUpdateOutcome> ChangeStage(string stage, string? testbox) =>
         RunAsync(job => Task.FromResult(JobTransitions.ChangeStage(job, stage, testbox, clock.GetUtcNow())));
@@ -117,10 +117,11 @@ public sealed class JobGrain(
         RunAsync(job => Task.FromResult(JobTransitions.Renew(job, seconds, testbox, clock.GetUtcNow())));
 
     /// <summary>
-    /// Loads the job, asks <paramref name="decide"/> what the command does, writes it conditionally and delivers its
-    /// effects. A write that finds the row moved answers a conflict naming the stage it is in now.
+    /// Loads the job, asks <paramref name="decide"/> what the command does, writes it conditionally (fenced on a consume
+    /// attempt when <paramref name="fenceAttempt"/> is positive) and delivers its effects. A write that finds the row
+    /// moved, or the fence refused, answers a conflict naming the stage the job is in now.
     /// </summary>
-    private async Task<JobUpdateOutcome> RunAsync(Func<JobRecord, Task<Transition>> decide)
+    private async Task<JobUpdateOutcome> RunAsync(Func<JobRecord, Task<Transition>> decide, int fenceAttempt = 0)
     {
         await EnsureLoadedAsync();
         if (_job is null)
@@ -134,7 +135,7 @@ public sealed class JobGrain(
             return new JobUpdateOutcome(decided.Unchanged, decided.Refusal);
         }
 
-        if (!await store.ApplyAsync(change, Now()))
+        if (!await store.ApplyAsync(change, Now(), fenceAttempt))
         {
             await ReloadAsync();
             return new JobUpdateOutcome(null, $"job changed meanwhile; it is now in stage '{_job?.Stage}'");

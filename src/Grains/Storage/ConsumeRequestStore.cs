@@ -10,10 +10,11 @@ namespace CompassCi.Grains.Storage;
 public sealed class ConsumeRequestStore(MySqlConnector.MySqlDataSource dataSource, GroupCommitter committer)
 {
     /// <summary>
-    /// The condition an assignment adds to its update: the request's latest attempt is still <c>@attempt</c> (the lease
-    /// id is the request id). A locking read, so a retry that bumps the attempt waits for this write to commit or fail.
+    /// The condition an assignment (or the release of one) adds to its update: the latest attempt of consume request
+    /// <c>@fence_request</c> (the lease id) is still <c>@attempt</c>. A locking read, so a retry that bumps the attempt
+    /// waits for this write to commit or fail, and a write of an older attempt that arrives later changes nothing.
     /// </summary>
-    internal const string FenceCondition = "(SELECT attempt FROM consume_requests WHERE request_id = @lease_id LOCK IN SHARE MODE) = @attempt";
+    internal const string FenceCondition = "(SELECT attempt FROM consume_requests WHERE request_id = @fence_request LOCK IN SHARE MODE) = @attempt";
 
     /// <summary>
     /// Records one more attempt of a consume request and returns its number (1 for the first). The row lock orders it

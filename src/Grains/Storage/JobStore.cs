@@ -73,8 +73,9 @@ public sealed class JobStore : IAsyncDisposable
     /// <summary>
     /// Writes a change of a job if its row still has the version the change was computed from, together with its
     /// effects and its successor; none of them is written when the row moved (false: the caller reloads and decides
-    /// again). A positive <paramref name="fenceAttempt"/> also requires the consume request's latest attempt to be that
-    /// one (see <see cref="ConsumeRequestStore"/>).
+    /// again). A positive <paramref name="fenceAttempt"/> also requires the latest attempt of the consume request that
+    /// leases the job (the lease id before the change, or after it for an assignment) to be that one (see
+    /// <see cref="ConsumeRequestStore"/>).
     /// </summary>
     public async Task<bool> ApplyAsync(JobChange change, long nowMillis, int fenceAttempt = 0)
     {
@@ -83,7 +84,8 @@ public sealed class JobStore : IAsyncDisposable
         var fence = fenceAttempt > 0 ? " AND " + ConsumeRequestStore.FenceCondition : "";
         var update = new SqlStatement(
             $"UPDATE jobs SET {MutableColumns}, events = {AppendEvents(change.Events.Count)} WHERE id = @id AND version = @expected{fence}",
-            [.. MutableParameters(job), .. EventParameters(change.Events), Id("@id", job.Id), P("@expected", change.Before.Version), P("@attempt", fenceAttempt)]);
+            [.. MutableParameters(job), .. EventParameters(change.Events), Id("@id", job.Id), P("@expected", change.Before.Version), P("@attempt", fenceAttempt),
+             P("@fence_request", change.Before.LeaseId ?? change.After.LeaseId)]);
         if (change.Effects.Count == 0 && change.Successor is null)
         {
             return await _committer.WriteAsync(update) == 1;
