@@ -50,9 +50,8 @@ public sealed class JobGrain(
                 return new AssignOutcome(decided.Unchanged, decided.Refusal);
             }
 
-            if (await store.ApplyAsync(change, Now(), attempt))
+            if (await WriteAsync(change, attempt))
             {
-                _job = change.After;
                 if (_job.Stage != JobStages.Boot)
                 {
                     // Not handed out: the job ended instead (it had been cancelled).
@@ -63,8 +62,7 @@ public sealed class JobGrain(
                 return new AssignOutcome(_job, null);
             }
 
-            // The row moved under us (another activation, or our own commit whose answer was lost): re-read and decide again.
-            await ReloadAsync();
+            // The row moved under us (another activation wrote first): decide again from what it holds now.
             if (attempt > 0 && _job is not null && _job.Version == change.Before.Version)
             {
                 // Nothing changed the job, so the fence refused: a retry of this consume request replaced it.
@@ -135,13 +133,11 @@ public sealed class JobGrain(
             return new JobUpdateOutcome(decided.Unchanged, decided.Refusal);
         }
 
-        if (!await store.ApplyAsync(change, Now(), fenceAttempt))
+        if (!await WriteAsync(change, fenceAttempt))
         {
-            await ReloadAsync();
             return new JobUpdateOutcome(null, $"job changed meanwhile; it is now in stage '{_job?.Stage}'");
         }
 
-        _job = change.After;
         logger.LogDebug("Job {JobId}: {Events}", _job.Id, string.Join(", ", change.Events.Select(e => e.Event)));
         if (change.Effects.Count > 0)
         {
@@ -149,6 +145,44 @@ public sealed class JobGrain(
         }
 
         return new JobUpdateOutcome(_job, null);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="change"/> and makes it the grain's state when it landed. When the outcome is unknown (the
+    /// database's answer was lost with its connection, or a shared commit was redone alone after its own commit had
+    /// landed), the row decides: holding exactly the change, it landed; holding what the change started from, it did
+    /// not, and the error stands; anything else means another writer came first. False leaves the row, re-read, as the
+    /// grain's state.
+    /// </summary>
+    private async Task<bool> WriteAsync(JobChange change, int fenceAttempt)
+    {
+        Exception? unknown = null;
+        try
+        {
+            if (await store.ApplyAsync(change, Now(), fenceAttempt))
+            {
+                _job = change.After;
+                return true;
+            }
+        }
+        catch (Exception error)
+        {
+            unknown = error;
+        }
+
+        await ReloadAsync();
+        if (_job == change.After)
+        {
+            logger.LogInformation("Job {JobId}: the answer to its write was lost, and the row shows it landed", change.After.Id);
+            return true;
+        }
+
+        if (unknown is not null && _job == change.Before)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unknown);
+        }
+
+        return false;
     }
 
     /// <summary>What an end needs from outside the job: its host's history since the last wipe, and an id for a successor.</summary>

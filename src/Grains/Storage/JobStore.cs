@@ -34,6 +34,7 @@ public sealed class JobStore : IAsyncDisposable
     /// </summary>
     public async Task<bool> InsertAsync(JobRecord job, SubmitKey? key = null)
     {
+        ArgumentNullException.ThrowIfNull(job);
         List<SqlStatement> statements = [];
         if (key is not null)
         {
@@ -41,14 +42,7 @@ public sealed class JobStore : IAsyncDisposable
         }
 
         statements.Add(InsertJob(job, "VALUES"));
-        if (await _committer.WriteAsync(statements, JobWrite.RowCount) == 1)
-        {
-            return true;
-        }
-
-        // A commit whose acknowledgement was lost and then retried meets its own row: that is success.
-        var existing = await GetAsync(job.Id);
-        return key is null && existing is not null && existing.SubmitTime == job.SubmitTime && existing.Document == job.Document;
+        return await InsertDecidedAsync(statements, job);
     }
 
     /// <summary>
@@ -67,7 +61,42 @@ public sealed class JobStore : IAsyncDisposable
 
         statements.AddRange(nodeJobs.Select(job => InsertJob(job, "VALUES")));
         statements.Add(barrier);
-        return await _committer.WriteAsync(statements, JobWrite.RowCount) == 1;
+        return await InsertDecidedAsync(statements, nodeJobs[0]);
+    }
+
+    /// <summary>
+    /// Runs an insert transaction whose first job is <paramref name="first"/>. When it reports nothing inserted, or its
+    /// outcome is unknown (the answer was lost with its connection), the row decides: the job stored with this submit
+    /// time and document is this insert's own, whose answer was lost; otherwise the id was taken (false), or the error
+    /// stands.
+    /// </summary>
+    private async Task<bool> InsertDecidedAsync(List<SqlStatement> statements, JobRecord first)
+    {
+        Exception? unknown = null;
+        try
+        {
+            if (await _committer.WriteAsync(statements, JobWrite.RowCount) == 1)
+            {
+                return true;
+            }
+        }
+        catch (Exception error)
+        {
+            unknown = error;
+        }
+
+        var existing = await GetAsync(first.Id);
+        if (existing is not null && existing.SubmitTime == first.SubmitTime && existing.Document == first.Document)
+        {
+            return true;
+        }
+
+        if (unknown is not null && existing is null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unknown);
+        }
+
+        return false;
     }
 
     /// <summary>
