@@ -37,7 +37,8 @@ public sealed class JobGrain(
     public async Task<AssignOutcome> Assign(string testbox, string leaseId, int attempt, string? host)
     {
         await EnsureLoadedAsync();
-        for (var round = 0; round < 2; round++)
+        var fresh = false;
+        for (var round = 0; round < 3; round++)
         {
             if (_job is null)
             {
@@ -47,22 +48,32 @@ public sealed class JobGrain(
             var decided = transitions.Assign(_job, testbox, leaseId, host, clock.GetUtcNow());
             if (decided.Change is not { } change)
             {
+                if (decided.Refusal is not null && !fresh)
+                {
+                    // A refusal makes the queue drop the job for good: it must come from the row, not from a stale copy
+                    // (another activation of this job may have put it back in its queue meanwhile).
+                    await ReloadAsync();
+                    fresh = true;
+                    continue;
+                }
+
                 return new AssignOutcome(decided.Unchanged, decided.Refusal);
             }
 
             if (await WriteAsync(change, attempt))
             {
-                if (_job.Stage != JobStages.Boot)
+                if (change.After.Stage != JobStages.Boot)
                 {
                     // Not handed out: the job ended instead (it had been cancelled).
                     await effects.DeliverAsync(change);
-                    return new AssignOutcome(null, $"job ended instead with health {_job.Health}");
+                    return new AssignOutcome(null, $"job ended instead with health {change.After.Health}");
                 }
 
-                return new AssignOutcome(_job, null);
+                return new AssignOutcome(change.After, null);
             }
 
             // The row moved under us (another activation wrote first): decide again from what it holds now.
+            fresh = true;
             if (attempt > 0 && _job is not null && _job.Version == change.Before.Version)
             {
                 // Nothing changed the job, so the fence refused: a retry of this consume request replaced it.

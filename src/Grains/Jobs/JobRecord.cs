@@ -96,4 +96,7 @@ public sealed record JobRecord
 
     /// <summary>When ended: the other jobs that touched its host since the host's last wipe (see docs/host-lifecycle.md).</summary>
     [Id(29)] public string? HostLifecycle { get; init; }
+
+    /// <summary>Unix milliseconds the job last became pending: its submit, or its latest return to its queue.</summary>
+    [Id(30)] public long? QueuedAt { get; init; }
 }

@@ -36,6 +36,7 @@ public static class JobSuccessor
             Document = document.ToJsonString(),
             Attempt = attempt,
             RescheduledFrom = crashed.Id,
+            QueuedAt = nowMillis,
         };
     }
 }

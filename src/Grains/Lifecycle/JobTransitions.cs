@@ -54,7 +54,7 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
 
         return Change(
             job,
-            BackToQueue(job),
+            BackToQueue(job, now),
             [Event(now, "released", new JsonObject { ["reason"] = "the testbox hung up before the answer reached it" })],
             [new JobEffect(JobEffectKinds.Enqueue, job.QueueKey)]);
     }
@@ -160,7 +160,7 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
         {
             return Change(
                 job,
-                BackToQueue(job),
+                BackToQueue(job, now),
                 [Event(now, "lease_expired", new JsonObject { ["testbox"] = job.Testbox, ["lease_id"] = job.LeaseId })],
                 [new JobEffect(JobEffectKinds.Enqueue, job.QueueKey)]);
         }
@@ -326,10 +326,11 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
             ? Transition.Refuse($"job is held by testbox '{job.Testbox}', not '{testbox}' (stage '{job.Stage}')")
             : null;
 
-    /// <summary>The job pending again, as it was before a testbox took it (the requested testbox, no lease).</summary>
-    private static JobRecord BackToQueue(JobRecord job) => job with
+    /// <summary>The job pending again, as it was before a testbox took it (the requested testbox, no lease), queued from now.</summary>
+    private static JobRecord BackToQueue(JobRecord job, DateTimeOffset now) => job with
     {
         Stage = JobStages.Submit,
+        QueuedAt = Millis(now),
         Testbox = JsonNode.Parse(job.Document)?["testbox"]?.GetValue<string>(),
         LeaseId = null,
         Host = null,

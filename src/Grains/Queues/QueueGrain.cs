@@ -137,7 +137,8 @@ public sealed class QueueGrain(JobStore store, TimeProvider clock, IOptions<Queu
     {
         try
         {
-            var since = JobIdGenerator.MinIdAt(clock.GetUtcNow() - options.Value.ReconcileWindow);
+            // By when jobs became pending, not by id: a job that returned to its queue keeps its old id.
+            var since = (clock.GetUtcNow() - options.Value.ReconcileWindow).ToUnixTimeMilliseconds();
             var found = 0;
             foreach (var job in await store.ListPendingAsync(Key, since))
             {

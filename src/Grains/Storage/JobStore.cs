@@ -148,12 +148,16 @@ public sealed class JobStore : IAsyncDisposable
     public Task<List<JobRecord>> ListClusterAsync(long clusterId) =>
         _dataSource.QueryAsync(new SqlStatement($"SELECT {JobRows.Columns} FROM jobs WHERE cluster_id = @id ORDER BY id", Id("@id", clusterId)), JobRows.Read);
 
-    /// <summary>The pending jobs of one queue, optionally only those with an id of at least <paramref name="minId"/>.</summary>
-    public Task<List<PendingJob>> ListPendingAsync(string queueKey, long minId = 0) =>
+    /// <summary>
+    /// The pending jobs of one queue; with <paramref name="queuedSince"/>, only those that became pending (were submitted
+    /// or returned to the queue) at or after it.
+    /// </summary>
+    public Task<List<PendingJob>> ListPendingAsync(string queueKey, long? queuedSince = null) =>
         _dataSource.QueryAsync(
             new SqlStatement(
-                "SELECT id, priority, submit_time, memory_mb, my_account FROM jobs WHERE queue_key = @queue_key AND job_stage = 'submit' AND id >= @min_id",
-                P("@queue_key", queueKey), Id("@min_id", Math.Max(0, minId))),
+                "SELECT id, priority, submit_time, memory_mb, my_account FROM jobs WHERE queue_key = @queue_key AND job_stage = 'submit'" +
+                (queuedSince is null ? "" : " AND queued_at >= @since"),
+                P("@queue_key", queueKey), P("@since", queuedSince)),
             r => new PendingJob(r.GetId(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), string.Intern(r.GetString(4))));
 
     /// <summary>Every queue key that has a pending job: what the queue directory starts from.</summary>
@@ -187,7 +191,7 @@ public sealed class JobStore : IAsyncDisposable
 
     private const string InsertColumns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, priority, memory_mb, " +
-        "lease_id, boot_time, version, jj, attempt, rescheduled_from, cluster_id, events";
+        "lease_id, boot_time, version, jj, attempt, rescheduled_from, cluster_id, queued_at, events";
 
     /// <summary>The parameters of <see cref="InsertColumns"/>, in order; the first event is made a one-element history.</summary>
     private static readonly string InsertValues = InsertValuesWith("");
@@ -217,7 +221,7 @@ public sealed class JobStore : IAsyncDisposable
             Q("job_stage", job.Stage), Q("job_health", job.Health), Q("priority", job.Priority), Q("memory_mb", job.MemoryMb),
             Q("lease_id", job.LeaseId), Q("boot_time", job.BootTime), Q("version", job.Version), Q("jj", job.Document),
             Q("attempt", job.Attempt), Q("rescheduled_from", job.RescheduledFrom is { } from ? (ulong)from : null),
-            Q("cluster_id", job.ClusterId is { } cluster ? (ulong)cluster : null),
+            Q("cluster_id", job.ClusterId is { } cluster ? (ulong)cluster : null), Q("queued_at", job.QueuedAt ?? job.SubmitTime),
             Q("events", new JobEvent(job.SubmitTime, "submitted", submitted).ToJson()));
     }
 
@@ -226,7 +230,7 @@ public sealed class JobStore : IAsyncDisposable
         "testbox = @testbox, job_stage = @stage, job_health = @health, lease_id = @lease_id, boot_time = @boot_time, " +
         "running_time = @running_time, post_run_time = @post_run_time, manual_check_time = @manual_check_time, " +
         "renew_time = @renew_time, finish_time = @finish_time, deadline = @deadline, crash = @crash, " +
-        "cancel_requested = @cancel_requested, rescheduled_as = @rescheduled_as, host = @host, host_lifecycle = @host_lifecycle, version = @version";
+        "cancel_requested = @cancel_requested, rescheduled_as = @rescheduled_as, host = @host, host_lifecycle = @host_lifecycle, queued_at = @queued_at, version = @version";
 
     private static MySqlParameter[] MutableParameters(JobRecord job) =>
     [
@@ -235,7 +239,7 @@ public sealed class JobStore : IAsyncDisposable
         P("@manual_check_time", job.ManualCheckTime), P("@renew_time", job.RenewTime), P("@finish_time", job.FinishTime),
         P("@deadline", job.Deadline), P("@crash", job.Crash is { } crash ? Lifecycle.CrashReportJson.ToJson(crash).ToJsonString() : null),
         P("@cancel_requested", job.CancelRequested), Id("@rescheduled_as", job.RescheduledAs), P("@host", job.Host),
-        P("@host_lifecycle", job.HostLifecycle), P("@version", job.Version),
+        P("@host_lifecycle", job.HostLifecycle), P("@queued_at", job.QueuedAt), P("@version", job.Version),
     ];
 
     /// <summary>The history with the change's events appended, in order.</summary>

@@ -27,6 +27,7 @@ public static class NewJob
             Version = 1,
             Document = document.ToJsonString(),
             ClusterId = clusterId,
+            QueuedAt = submitTime,
         };
     }
 }

@@ -1,0 +1,8 @@
+-- When a job last became pending: at submit, and again whenever it returns to its queue (lease expired, given back).
+-- Queues re-read the pending jobs that became pending recently, so a job that returned to its queue (keeping its old,
+-- low id) is found again even when the message that should have put it back in the queue's memory was lost.
+ALTER TABLE jobs
+    ADD COLUMN IF NOT EXISTS queued_at BIGINT NULL,
+    ADD KEY IF NOT EXISTS ix_jobs_queued (queue_key(255), job_stage, queued_at);
+
+UPDATE jobs SET queued_at = submit_time WHERE job_stage = 'submit' AND queued_at IS NULL;
