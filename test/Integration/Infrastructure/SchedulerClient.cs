@@ -23,6 +23,14 @@ public sealed class SchedulerClient(HttpClient http)
         return (JsonObject)JsonNode.Parse(body)!;
     }
 
+    /// <summary>Submits once; answers the status and the parsed body. Throws only when no answer arrives.</summary>
+    public async Task<(HttpStatusCode Status, JsonObject? Body)> TrySubmitAsync(JsonObject job, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsync("/api/v1/jobs", new StringContent(job.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return (response.StatusCode, body.Length == 0 ? null : JsonNode.Parse(body) as JsonObject);
+    }
+
     /// <summary>Consumes; null on 204. Throws on any other failure (the caller may retry with the same request id).</summary>
     public async Task<JsonObject?> ConsumeAsync(string testbox, IReadOnlyDictionary<string, string> tags, double memoryGb, int waitSeconds, string? requestId = null, CancellationToken cancellationToken = default)
     {

@@ -63,6 +63,53 @@ public static class DrainScenario
     }
 
     /// <summary>
+    /// Submits jobs <paramref name="from"/>..<paramref name="to"/>-1 as a careful client does while silos may die: each
+    /// with a <c>submit_id</c> (<paramref name="run"/>-i), asking the next silo again with the same id whenever a call
+    /// gets no answer or a 503. Answers every job's id (201 or, for a repeat whose first answer was lost, 200) and how
+    /// many calls were repeated.
+    /// </summary>
+    public static async Task<(List<string> Ids, int Retries)> SubmitRetryingAsync(IReadOnlyList<SchedulerClient> clients, int from, int to, string run)
+    {
+        var ids = new ConcurrentBag<string>();
+        var retries = 0;
+        await Parallel.ForAsync(from, to, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            var job = Job(i);
+            job["submit_id"] = $"{run}-{i}";
+            for (var attempt = 0; ; attempt++)
+            {
+                if (attempt > 0)
+                {
+                    Interlocked.Increment(ref retries);
+                }
+
+                System.Net.HttpStatusCode status;
+                JsonObject? body;
+                try
+                {
+                    (status, body) = await clients[(i + attempt) % clients.Count].TrySubmitAsync(job, ct);
+                }
+                catch (Exception error) when (attempt < 30 && error is HttpRequestException or TaskCanceledException)
+                {
+                    continue;
+                }
+
+                if (status is System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.OK)
+                {
+                    ids.Add(body!["id"]!.GetValue<string>());
+                    return;
+                }
+
+                if (status != System.Net.HttpStatusCode.ServiceUnavailable || attempt >= 30)
+                {
+                    throw new InvalidOperationException($"submit {run}-{i} answered {(int)status}: {body?.ToJsonString()}");
+                }
+            }
+        });
+        return ([.. ids], retries);
+    }
+
+    /// <summary>
     /// Runs the 64 testboxes until <paramref name="expected"/> jobs are taken or the deadline passes. A
     /// testbox whose call fails asks again with the same request id through the next silo, as a real
     /// client would. <paramref name="onTaken"/> sees the running count (to kill a silo mid-drain).
