@@ -32,7 +32,8 @@ public static class GrainServiceCollectionExtensions
     public static IServiceCollection AddCompassCiGrains(this IServiceCollection services, IConfiguration configuration, string connectionString)
     {
         services.AddCompassCiGrainOptions(configuration);
-        services.TryAddSingleton(TimeProvider.System);
+        var skew = configuration.GetSection(FailPointOptions.Section).GetValue<TimeSpan>(nameof(FailPointOptions.ClockOffset));
+        services.TryAddSingleton(skew == TimeSpan.Zero ? TimeProvider.System : new SkewedClock(skew));
 
         // One pool for every store. No per-open connection reset: every statement commits or rolls back and leaves no
         // session state behind (the one session variable, JobStore.Written, is set before each use).

@@ -31,7 +31,7 @@ public static class HeartbeatEndpoints
         return app;
     }
 
-    private static async Task<IResult> HeartbeatAsync(string testbox, HttpRequest request, TestboxStore store, TimeProvider clock, IOptions<LifecycleOptions> lifecycle, IOptions<ApiOptions> api, CancellationToken cancellationToken)
+    private static async Task<IResult> HeartbeatAsync(string testbox, HttpRequest request, TestboxStore store, IOptions<LifecycleOptions> lifecycle, IOptions<ApiOptions> api, CancellationToken cancellationToken)
     {
         if (TestboxName.Problem(testbox) is { } badName)
         {
@@ -52,17 +52,16 @@ public static class HeartbeatEndpoints
 
         var host = HostName.Of(testbox, givenHost);
 
-        var now = clock.GetUtcNow();
-        var deadline = now + TimeSpan.FromSeconds((long)interval * lifecycle.Value.MissedHeartbeats);
-        await store.HeartbeatAsync(testbox, host, now.ToUnixTimeMilliseconds(), interval, deadline.ToUnixTimeMilliseconds());
+        // Stamped on the database's clock: the silo that judges this box's silence may not be this one.
+        var (beat, deadline) = await store.HeartbeatAsync(testbox, host, interval, (long)interval * lifecycle.Value.MissedHeartbeats * 1000);
         var held = await store.ListHeldJobsAsync(testbox);
         return Results.Json(new JsonObject
         {
             ["testbox"] = testbox,
             ["host"] = host,
             ["interval_seconds"] = interval,
-            ["next_heartbeat_before"] = JobJson.Time((now + TimeSpan.FromSeconds(interval)).ToUnixTimeMilliseconds()),
-            ["crash_after"] = JobJson.Time(deadline.ToUnixTimeMilliseconds()),
+            ["next_heartbeat_before"] = JobJson.Time(beat + (interval * 1000L)),
+            ["crash_after"] = JobJson.Time(deadline),
             ["jobs"] = new JsonArray([.. held.Select(j => (JsonNode)new JsonObject
             {
                 ["id"] = j.Id.ToString(CultureInfo.InvariantCulture),

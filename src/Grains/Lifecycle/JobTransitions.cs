@@ -170,19 +170,18 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
 
     /// <summary>
     /// Acts on a silent testbox: when the testbox holding this confirmed job has missed its heartbeats (its
-    /// <paramref name="heartbeat"/> deadline passed, and it was beating after it took the job), the job crashes with
-    /// cause <c>testbox</c>. Refused otherwise (a heartbeat may have arrived since the sweep looked).
+    /// <paramref name="heartbeat"/> is silent on the database's clock, and it was beating after it took the job), the
+    /// job crashes with cause <c>testbox</c>. Refused otherwise (a heartbeat may have arrived since the sweep looked).
     /// </summary>
     public Transition HeartbeatLost(JobRecord job, TestboxHeartbeat? heartbeat, DateTimeOffset now, EndFacts facts)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var millis = Millis(now);
         if (job is not { Testbox: { } testbox, BootTime: { } bootTime } || !JobStages.IsActive(job.Stage) || job.Stage == JobStages.Boot)
         {
             return Transition.Refuse($"job is in stage '{job.Stage}': no confirmed testbox holds it");
         }
 
-        if (heartbeat is not { } beat || beat.Deadline >= millis || beat.Deadline <= bootTime)
+        if (heartbeat is not { Silent: true } beat || beat.Deadline <= bootTime)
         {
             return Transition.Refuse($"testbox '{testbox}' has not missed its heartbeats");
         }
@@ -192,7 +191,7 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
             return EndCancelled(job, now, facts, $"its testbox '{testbox}' stopped heartbeating before it ended the job");
         }
 
-        var crash = SchedulerCrashes.HeartbeatLost(testbox, (millis - beat.LastHeartbeat) / 1000);
+        var crash = SchedulerCrashes.HeartbeatLost(testbox, beat.SilentMillis / 1000);
         return End(job, JobHealth.Crash, crash, "heartbeat_lost", new JsonObject { ["last_heartbeat"] = beat.LastHeartbeat }, now, facts);
     }
 

@@ -42,7 +42,7 @@ public sealed class SweeperGrain(
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await SweepForAsync("jobs overdue", () => jobs.ListOverdueAsync(now, BatchSize), id => Job(id).Expire());
-        await SweepForAsync("jobs held by a silent testbox", () => testboxes.ListJobsOfSilentTestboxesAsync(now, BatchSize), id => Job(id).HeartbeatLost());
+        await SweepForAsync("jobs held by a silent testbox", () => testboxes.ListJobsOfSilentTestboxesAsync(BatchSize), id => Job(id).HeartbeatLost());
         await SweepForAsync("clusters to reconcile", () => clusters.ListNeedingReconcileAsync(now, BatchSize), async id =>
         {
             await GrainFactory.GetGrain<IClusterBarrierGrain>(Key(id)).Reconcile();

@@ -10,13 +10,23 @@ namespace CompassCi.Grains.Storage;
 /// </summary>
 public sealed class TestboxStore(MySqlDataSource dataSource)
 {
-    /// <summary>Records a heartbeat: the box must beat again before <paramref name="deadlineMillis"/>.</summary>
-    public Task HeartbeatAsync(string testbox, string host, long nowMillis, int intervalSeconds, long deadlineMillis) =>
-        dataSource.ExecuteAsync(new SqlStatement(
-            "INSERT INTO testboxes (testbox, host, last_seen, last_heartbeat, heartbeat_interval_s, heartbeat_deadline) VALUES (@t, @host, @now, @now, @interval, @deadline) " +
-            "ON DUPLICATE KEY UPDATE host = @host, last_seen = GREATEST(COALESCE(last_seen, 0), @now), last_heartbeat = GREATEST(COALESCE(last_heartbeat, 0), @now), " +
-            "heartbeat_interval_s = @interval, heartbeat_deadline = GREATEST(COALESCE(heartbeat_deadline, 0), @deadline)",
-            P("@t", testbox), P("@host", host), P("@now", nowMillis), P("@interval", intervalSeconds), P("@deadline", deadlineMillis)));
+    /// <summary>
+    /// Records a heartbeat, stamped on the database's clock: the box must beat again within <paramref name="windowMillis"/>.
+    /// Answers when it beat and its deadline, as stored.
+    /// </summary>
+    public async Task<(long LastHeartbeat, long Deadline)> HeartbeatAsync(string testbox, string host, int intervalSeconds, long windowMillis)
+    {
+        await dataSource.ExecuteAsync(new SqlStatement(
+            "INSERT INTO testboxes (testbox, host, last_seen, last_heartbeat, heartbeat_interval_s, heartbeat_deadline) " +
+            $"VALUES (@t, @host, {SqlLists.NowMillis}, {SqlLists.NowMillis}, @interval, {SqlLists.NowMillis} + @window) " +
+            "ON DUPLICATE KEY UPDATE host = @host, last_seen = GREATEST(COALESCE(last_seen, 0), VALUES(last_seen)), " +
+            "last_heartbeat = GREATEST(COALESCE(last_heartbeat, 0), VALUES(last_heartbeat)), heartbeat_interval_s = @interval, " +
+            "heartbeat_deadline = GREATEST(COALESCE(heartbeat_deadline, 0), VALUES(heartbeat_deadline))",
+            P("@t", testbox), P("@host", host), P("@interval", intervalSeconds), P("@window", windowMillis)));
+        return await dataSource.FirstOrDefaultAsync(
+            new SqlStatement("SELECT last_heartbeat, heartbeat_deadline FROM testboxes WHERE testbox = @t", P("@t", testbox)),
+            r => (r.GetInt64(0), r.GetInt64(1)));
+    }
 
     /// <summary>Writes consume sightings in one statement: what each box offers, when it asked, until when it waits.</summary>
     public Task UpsertSightingsAsync(IReadOnlyList<TestboxSighting> sightings)
@@ -55,13 +65,14 @@ public sealed class TestboxStore(MySqlDataSource dataSource)
                 r.GetInt64OrNull(6), r.GetInt64OrNull(7), r.GetIdOrNull(8), r.GetStringOrNull(9), r.GetFlag(10)));
     }
 
-    /// <summary>The testbox's last heartbeat and the deadline for its next one; null when it never beat.</summary>
+    /// <summary>The testbox's last heartbeat and the deadline for its next one, judged on the database's clock; null when it never beat.</summary>
     public Task<TestboxHeartbeat?> GetHeartbeatAsync(string testbox) =>
         dataSource.FirstOrDefaultAsync(
             new SqlStatement(
-                "SELECT last_heartbeat, heartbeat_interval_s, heartbeat_deadline FROM testboxes WHERE testbox = @t AND heartbeat_deadline IS NOT NULL",
+                $"SELECT last_heartbeat, heartbeat_interval_s, heartbeat_deadline, heartbeat_deadline < {SqlLists.NowMillis}, {SqlLists.NowMillis} - last_heartbeat " +
+                "FROM testboxes WHERE testbox = @t AND heartbeat_deadline IS NOT NULL",
                 P("@t", testbox)),
-            r => new TestboxHeartbeat(testbox, r.GetInt64(0), r.GetInt32(1), r.GetInt64(2)));
+            r => new TestboxHeartbeat(testbox, r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), r.GetFlag(3), r.GetInt64(4)));
 
     /// <summary>The unfinished jobs the testbox holds, with whether each was cancelled.</summary>
     public Task<List<HeldJob>> ListHeldJobsAsync(string testbox) =>
@@ -72,12 +83,12 @@ public sealed class TestboxStore(MySqlDataSource dataSource)
     /// <summary>
     /// Confirmed jobs whose testbox has gone silent: its heartbeat deadline has passed, and it was heartbeating
     /// after the job was handed to it. A box that stopped beating before it took the job is watched by the
-    /// job's deadlines only, so a box that switches to a plain lkp client is not mistaken for a dead one.
+    /// job's deadlines only, so a box that switches to a plain lkp client is not mistaken for a dead one. Judged on the
+    /// database's clock, which stamped the deadlines.
     /// </summary>
-    public Task<List<long>> ListJobsOfSilentTestboxesAsync(long nowMillis, int limit) =>
+    public Task<List<long>> ListJobsOfSilentTestboxesAsync(int limit) =>
         dataSource.IdsAsync(new SqlStatement(
             "SELECT j.id FROM testboxes t JOIN jobs j ON j.testbox = t.testbox " +
-            $"WHERE t.heartbeat_deadline < @now AND j.job_stage IN {SqlLists.ConfirmedStages} AND j.boot_time < t.heartbeat_deadline " +
-            $"ORDER BY t.heartbeat_deadline LIMIT {SqlLists.Limit(limit)}",
-            P("@now", nowMillis)));
+            $"WHERE t.heartbeat_deadline < {SqlLists.NowMillis} AND j.job_stage IN {SqlLists.ConfirmedStages} AND j.boot_time < t.heartbeat_deadline " +
+            $"ORDER BY t.heartbeat_deadline LIMIT {SqlLists.Limit(limit)}"));
 }

@@ -18,6 +18,9 @@ public sealed class FailPointOptions : ICheckedOptions
     /// <summary>Die after a job of this <c>suite</c> changed (say, ended) and before any of the effects its change recorded ran.</summary>
     public string? KillBeforeEffectsOfSuite { get; set; }
 
+    /// <summary>This silo's clock runs this far ahead (negative: behind) of the real time. Zero by default.</summary>
+    public TimeSpan ClockOffset { get; set; }
+
     /// <inheritdoc/>
-    public IEnumerable<string> Check() => [];
+    public IEnumerable<string> Check() => OptionRules.Between(Section, nameof(ClockOffset), ClockOffset, TimeSpan.FromDays(-1), TimeSpan.FromDays(1));
 }

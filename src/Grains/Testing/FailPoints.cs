@@ -15,7 +15,7 @@ public sealed class FailPoints
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _logger = logger;
-        if (_options.KillAfterSubmitStored is not null || _options.KillBeforeEffectsOfSuite is not null)
+        if (_options.KillAfterSubmitStored is not null || _options.KillBeforeEffectsOfSuite is not null || _options.ClockOffset != TimeSpan.Zero)
         {
             logger.LogWarning("Fail points are set ({Section}): this silo will kill itself on purpose. Only crash tests should set them.", FailPointOptions.Section);
         }

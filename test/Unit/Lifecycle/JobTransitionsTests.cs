@@ -231,7 +231,7 @@ public sealed class JobTransitionsTests
     [Fact]
     public void HeartbeatLost_crashes_the_job_of_a_testbox_that_beat_after_taking_it_and_then_fell_silent()
     {
-        var beat = new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000);
+        var beat = new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000, Silent: true, SilentMillis: 200_000);
 
         var change = Written(Transitions.HeartbeatLost(Running(), beat, Now, Facts));
 
@@ -244,10 +244,10 @@ public sealed class JobTransitionsTests
     [Fact]
     public void HeartbeatLost_is_refused_while_beats_are_due_for_a_box_that_stopped_before_it_took_the_job_and_in_boot()
     {
-        Refused(Transitions.HeartbeatLost(Running(), new TestboxHeartbeat("vm-2p8g--1", NowMs, 60, NowMs + 180_000), Now, Facts));
-        Refused(Transitions.HeartbeatLost(Running(), new TestboxHeartbeat("vm-2p8g--1", NowMs - 900_000, 60, NowMs - 720_000), Now, Facts));
+        Refused(Transitions.HeartbeatLost(Running(), new TestboxHeartbeat("vm-2p8g--1", NowMs, 60, NowMs + 180_000, Silent: false, SilentMillis: 0), Now, Facts));
+        Refused(Transitions.HeartbeatLost(Running(), new TestboxHeartbeat("vm-2p8g--1", NowMs - 900_000, 60, NowMs - 720_000, Silent: true, SilentMillis: 900_000), Now, Facts));
         Refused(Transitions.HeartbeatLost(Running(), null, Now, Facts));
-        Refused(Transitions.HeartbeatLost(Booted(), new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000), Now, Facts));
+        Refused(Transitions.HeartbeatLost(Booted(), new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000, Silent: true, SilentMillis: 200_000), Now, Facts));
     }
 
     [Fact]
@@ -306,7 +306,7 @@ public sealed class JobTransitionsTests
     [Fact]
     public void HeartbeatLost_ends_a_cancelled_job_as_cancelled_and_does_not_reschedule_it()
     {
-        var beat = new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000);
+        var beat = new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000, Silent: true, SilentMillis: 200_000);
 
         var change = Written(Transitions.HeartbeatLost(Running() with { CancelRequested = true }, beat, Now, Facts));
 
