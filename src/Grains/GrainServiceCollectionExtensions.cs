@@ -26,6 +26,7 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<HostPolicyOptions>(configuration)
         .AddCheckedOptions<ClusterJobOptions>(configuration)
         .AddCheckedOptions<JobEffectOptions>(configuration)
+        .AddCheckedOptions<JobIdOptions>(configuration)
         .AddCheckedOptions<FailPointOptions>(configuration);
 
     /// <summary>The grains' services on the scheduler database at <paramref name="connectionString"/>.</summary>
@@ -48,6 +49,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<ClusterStore>();
         services.AddSingleton<HostStore>();
         services.AddSingleton<TestboxStore>();
+        services.AddSingleton<IdNodeStore>();
 
         services.AddSingleton<JobIdGenerator>();
         services.AddSingleton<QueueKeyIndex>();
@@ -70,6 +72,8 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<IJobEffectHandler, EnqueueHandler>();
         services.AddSingleton<IJobEffectHandler, DequeueHandler>();
 
+        // First: the silo takes its job id node number before it serves anything.
+        services.AddHostedService<JobIdNodeLease>();
         services.AddHostedService<StorageJanitor>();
         services.AddHostedService<SweeperKeepAlive>();
         return services;

@@ -24,7 +24,8 @@ public sealed class TransientFailureHandler(ILogger<TransientFailureHandler> log
 
     private static bool IsTransient(Exception exception) => exception switch
     {
-        MySqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or OrleansException => true,
+        MySqlException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or OrleansException
+            or CompassCi.Grains.Jobs.JobIdsUnavailableException => true,
         AggregateException a => a.InnerExceptions.All(IsTransient),
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };

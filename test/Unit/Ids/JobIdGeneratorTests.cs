@@ -47,4 +47,22 @@ public sealed class JobIdGeneratorTests
 
         Assert.NotEqual(new JobIdGenerator(clock, node: 1).Next(), new JobIdGenerator(clock, node: 2).Next());
     }
+
+    [Fact]
+    public void A_generator_draws_only_while_it_holds_a_node_and_its_lease_has_not_run_out()
+    {
+        var ids = new JobIdGenerator(new FixedClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero)));
+        Assert.Throws<JobIdsUnavailableException>(() => ids.Next());
+
+        ids.Hold(7, System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency * 60);
+        Assert.Equal(7, JobIdGenerator.NodeOf(ids.Next()));
+
+        ids.Hold(7, System.Diagnostics.Stopwatch.GetTimestamp() - 1);
+        Assert.Throws<JobIdsUnavailableException>(() => ids.Next());
+
+        ids.Hold(9, System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency * 60);
+        ids.Release();
+        Assert.Throws<JobIdsUnavailableException>(() => ids.Next());
+        Assert.Equal(-1, ids.Node);
+    }
 }
