@@ -42,6 +42,9 @@ public sealed class FailPoints
 
     private void Die(string moment)
     {
+        // Written straight to stderr as well: the logger writes on a background queue that a SIGKILL never drains.
+        Console.Error.WriteLine($"Fail point: killing this silo now: {moment}");
+        Console.Error.Flush();
         _logger.LogCritical("Fail point: killing this silo now: {Moment}", moment);
         // SIGKILL, as a power cut would: no shutdown, no flush, nothing after this line runs.
         Process.GetCurrentProcess().Kill();
