@@ -12,6 +12,9 @@ namespace CompassCi.Grains.Storage;
 public sealed class GroupCommitter : IAsyncDisposable
 {
     private const int DuplicateKey = 1062;
+    private const int Deadlock = 1213;
+    private const int LockWaitTimeout = 1205;
+    private const int MaxLockRetries = 5;
 
     private readonly Channel<JobWrite> _pending = Channel.CreateUnbounded<JobWrite>(new UnboundedChannelOptions { SingleReader = false });
     private readonly MySqlDataSource _dataSource;
@@ -79,6 +82,12 @@ public sealed class GroupCommitter : IAsyncDisposable
                     await CommitAloneAsync(write);
                 }
             }
+            catch (MySqlException error) when (error.Number is Deadlock or LockWaitTimeout)
+            {
+                // Rolled back whole by the server: run it again, as a write redone alone is.
+                _logger.LogDebug(error, "A write lost a lock race; running it again");
+                await CommitAloneAsync(group[0]);
+            }
             catch (Exception error)
             {
                 await FailOrReportDuplicate(group[0], error);
@@ -145,19 +154,30 @@ public sealed class GroupCommitter : IAsyncDisposable
 
     private async Task CommitAloneAsync(JobWrite write)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await _dataSource.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await using var batch = new MySqlBatch(connection, transaction);
-            write.AddTo(batch);
-            var result = Convert.ToInt32(await batch.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-            await transaction.CommitAsync();
-            write.Succeed(result);
-        }
-        catch (Exception error)
-        {
-            await FailOrReportDuplicate(write, error);
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync();
+                await using var transaction = await connection.BeginTransactionAsync();
+                await using var batch = new MySqlBatch(connection, transaction);
+                write.AddTo(batch);
+                var result = Convert.ToInt32(await batch.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+                await transaction.CommitAsync();
+                write.Succeed(result);
+                return;
+            }
+            catch (MySqlException error) when (error.Number is Deadlock or LockWaitTimeout && attempt < MaxLockRetries)
+            {
+                // Writes redone alone run side by side, and inserts of one key (a repeated submit_id) can deadlock each
+                // other: the server rolled the victim back whole, so running it again is safe.
+                _logger.LogDebug(error, "Write redone alone lost a lock race (attempt {Attempt}); running it again", attempt);
+            }
+            catch (Exception error)
+            {
+                await FailOrReportDuplicate(write, error);
+                return;
+            }
         }
     }
 

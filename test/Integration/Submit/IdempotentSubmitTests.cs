@@ -50,12 +50,17 @@ public sealed class IdempotentSubmitTests(SiloFixture fixture) : IClassFixture<S
     {
         var account = "idem-" + Guid.NewGuid().ToString("N")[..6];
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => PostAsync(Job(account, "burst"))));
+        // Several rounds: repeats racing on one key can deadlock each other in the database, which must never reach the client.
+        for (var round = 0; round < 5; round++)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => PostAsync(Job(account, $"burst-{round}"))));
 
-        Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
-        Assert.All(answers, a => Assert.Contains(a.Status, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
-        Assert.Single(answers.Select(a => a.Body["id"]!.GetValue<string>()).Distinct());
-        Assert.Equal(1, await JobsOfAsync(account));
+            Assert.Single(answers, a => a.Status == HttpStatusCode.Created);
+            Assert.All(answers, a => Assert.Contains(a.Status, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
+            Assert.Single(answers.Select(a => a.Body["id"]!.GetValue<string>()).Distinct());
+        }
+
+        Assert.Equal(5, await JobsOfAsync(account));
     }
 
     [Fact]
