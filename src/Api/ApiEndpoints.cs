@@ -1,5 +1,6 @@
 using CompassCi.Api.Clusters;
 using CompassCi.Api.Health;
+using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
 using CompassCi.Api.Queues;
 using CompassCi.Api.Stats;
@@ -15,6 +16,9 @@ public static class ApiEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
+        app.UseHeadAsGet();
+        // Explicit, so that HEAD has become GET before an endpoint is chosen.
+        app.UseRouting();
         app.MapOpenApi();
         app.MapCompassCiApi();
         return app;

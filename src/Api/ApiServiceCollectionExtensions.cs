@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CompassCi.Api.Http;
 using CompassCi.Grains.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +17,15 @@ public static class ApiServiceCollectionExtensions
     public static IServiceCollection AddCompassCiApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCompassCiApiOptions(configuration);
+        services.AddExceptionHandler<ClientErrorHandler>();
         services.AddExceptionHandler<TransientFailureHandler>();
+        services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            // A client that trickles its body or its headers holds a connection and a request slot; past these it gets
+            // 408 and the slot back. Any real client sends far faster than 240 bytes/s.
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        });
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);

@@ -129,6 +129,11 @@ public static class ClusterEndpoints
         using var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
+        if (HeadRequests.IsHead(context))
+        {
+            return;
+        }
+
         await context.Response.Body.FlushAsync(ends.Token);
         try
         {

@@ -33,7 +33,7 @@ public static partial class ClusterSpecEndpoints
     {
         if (!SpecName().IsMatch(name))
         {
-            return Problems.Field("name", "must be 1 to 255 letters, digits, '.', '_' or '-'");
+            return Problems.Field("name", "must be 1 to 255 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
 
         var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
@@ -64,6 +64,7 @@ public static partial class ClusterSpecEndpoints
             ? Results.Json(new JsonObject { ["name"] = name, ["spec"] = JsonNode.Parse(spec) })
             : Problems.NotFound("name", $"no cluster spec is named '{name}'");
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,255}$")]
+    // As machine names: no "..", nothing a path or a shell would read differently.
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,254}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex SpecName();
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using CompassCi.Grains.Json;
 using System.Text.Json.Nodes;
 
 namespace CompassCi.Api.Http;
@@ -24,15 +24,14 @@ public static class JsonBody
             return ([], null);
         }
 
-        try
+        var (root, error) = StrictJson.Parse(bytes.Span);
+        if (error is not null)
         {
-            return JsonNode.Parse(bytes.Span) is JsonObject body
-                ? (body, null)
-                : (null, Problems.Field("body", "must be a JSON object" + example));
+            return (null, Problems.Field("body", error));
         }
-        catch (JsonException error)
-        {
-            return (null, Problems.Field("body", $"invalid JSON: {error.Message}"));
-        }
+
+        return root is JsonObject body
+            ? (body, null)
+            : (null, Problems.Field("body", "must be a JSON object" + example));
     }
 }

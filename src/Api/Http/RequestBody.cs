@@ -22,19 +22,39 @@ public static class RequestBody
 
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            if (buffer.Length + read > limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                return (default, TooLarge(limit));
-            }
+                if (buffer.Length + read > limit)
+                {
+                    return (default, TooLarge(limit));
+                }
 
-            // Into memory, so it completes at once: nothing to cancel.
-            await buffer.WriteAsync(chunk.AsMemory(0, read), CancellationToken.None);
+                // Into memory, so it completes at once: nothing to cancel.
+                await buffer.WriteAsync(chunk.AsMemory(0, read), CancellationToken.None);
+            }
+        }
+        catch (BadHttpRequestException error)
+        {
+            // Kestrel's verdict on the body itself: a malformed chunk (400), a body slower than the minimum data rate
+            // or shorter than its Content-Length (408). The client's doing, so its 4xx, not our 500.
+            return (default, Unreadable(error));
         }
 
         return (buffer.ToArray(), null);
+    }
+
+    /// <summary>The 4xx for a body Kestrel could not read, naming <c>body</c> and what went wrong.</summary>
+    public static IResult Unreadable(BadHttpRequestException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var status = error.StatusCode is >= 400 and < 500 ? error.StatusCode : StatusCodes.Status400BadRequest;
+        var why = status == StatusCodes.Status408RequestTimeout
+            ? "arrived too slowly or stopped short of its Content-Length"
+            : "could not be read";
+        return Problems.Field("body", $"{why}: {error.Message}", status);
     }
 
     private static IResult TooLarge(long limit) =>

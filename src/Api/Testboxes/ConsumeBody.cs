@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CompassCi.Grains.Hosts;
+using CompassCi.Grains.Json;
 using CompassCi.Grains.Scheduling;
+using CompassCi.Grains.Storage;
 
 namespace CompassCi.Api.Testboxes;
 
@@ -11,19 +14,15 @@ namespace CompassCi.Api.Testboxes;
 /// </summary>
 public sealed record ConsumeBody(IReadOnlyDictionary<string, string> Tags, long MemoryMb, int WaitSeconds, string? RequestId, string? Host = null)
 {
-    private const int MaxRequestIdLength = 128;
+    private const int MaxRequestIdLength = ColumnLimits.RequestId;
 
     public static (ConsumeBody? Body, Dictionary<string, string[]> Errors) Parse(ReadOnlyMemory<byte> bytes, int defaultWait, int maxWait)
     {
         var errors = new Dictionary<string, string[]>();
-        JsonObject root;
-        try
+        var (parsed, error) = bytes.IsEmpty ? (new JsonObject(), null) : StrictJson.Parse(bytes.Span);
+        if (parsed is not JsonObject root)
         {
-            root = bytes.IsEmpty ? [] : JsonNode.Parse(bytes.Span) as JsonObject ?? throw new JsonException("the body must be a JSON object");
-        }
-        catch (JsonException error)
-        {
-            errors["body"] = [$"invalid JSON: {error.Message}"];
+            errors["body"] = [error ?? "must be a JSON object, like {\"tags\": {\"arch\": \"x86_64\"}}"];
             return (null, errors);
         }
 
@@ -92,13 +91,13 @@ public sealed record ConsumeBody(IReadOnlyDictionary<string, string> Tags, long 
         string? requestId = null;
         if (root["request_id"] is { } idNode)
         {
-            if (idNode is JsonValue r && r.GetValueKind() == JsonValueKind.String && r.GetValue<string>() is { Length: > 0 and <= MaxRequestIdLength } id)
+            if (idNode is JsonValue r && r.GetValueKind() == JsonValueKind.String && r.GetValue<string>() is { Length: > 0 and <= MaxRequestIdLength } id && !id.Any(char.IsControl))
             {
                 requestId = id;
             }
             else
             {
-                errors["request_id"] = [$"must be a non-empty string of at most {MaxRequestIdLength} characters"];
+                errors["request_id"] = [$"must be a non-empty string of at most {MaxRequestIdLength} printable characters"];
             }
         }
 
@@ -116,12 +115,19 @@ public sealed record ConsumeBody(IReadOnlyDictionary<string, string> Tags, long 
             return null;
         }
 
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 and <= 255 } host && !host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
         {
-            return host;
+            errors["host"] = [$"must be the name of the machine the testbox runs on, a string, not {node.ToJsonString()}"];
+            return null;
         }
 
-        errors["host"] = ["must be the name of the machine the testbox runs on: 1 to 255 characters, no spaces"];
-        return null;
+        var host = v.GetValue<string>();
+        if (MachineName.Error(host) is { } error)
+        {
+            errors["host"] = [error];
+            return null;
+        }
+
+        return host;
     }
 }

@@ -56,11 +56,16 @@ public static class RegistryEndpoints
 
     private static async Task<IResult> GetHostAsync(string host, HostStore hosts, TestboxRegistry registry)
     {
+        if (TestboxName.Problem("host", host) is { } badName)
+        {
+            return badName;
+        }
+
         var row = await hosts.GetAsync(host);
         var boxes = await registry.ListAsync(host);
         if (boxes.Count == 0 && row == HostRow.Fresh(host))
         {
-            return Problems.NotFound("host", $"no testbox on host '{host}' has been seen, and it was never wiped or quarantined");
+            return Unknown(host);
         }
 
         var touched = await hosts.ListJobsSinceAsync(host, row.WipedAt ?? 0);
@@ -80,8 +85,13 @@ public static class RegistryEndpoints
         });
     }
 
-    private static async Task<IResult> LifecycleAsync(string host, HostStore hosts)
+    private static async Task<IResult> LifecycleAsync(string host, HostStore hosts, TestboxRegistry registry)
     {
+        if (await UnknownHostProblemAsync(host, hosts, registry) is { } problem)
+        {
+            return problem;
+        }
+
         var row = await hosts.GetAsync(host);
         var touched = await hosts.ListJobsSinceAsync(host, row.WipedAt ?? 0);
         return Results.Json(new JsonObject
@@ -92,16 +102,47 @@ public static class RegistryEndpoints
         });
     }
 
-    private static async Task<IResult> WipedAsync(string host, IGrainFactory grains)
+    private static async Task<IResult> WipedAsync(string host, IGrainFactory grains, HostStore hosts, TestboxRegistry registry)
     {
+        if (await UnknownHostProblemAsync(host, hosts, registry) is { } problem)
+        {
+            return problem;
+        }
+
         await grains.GetGrain<IHostLifecycleGrain>(host).Wiped("an operator reported it reinstalled");
         return Results.Json(new JsonObject { ["host"] = host, ["wiped"] = true });
     }
 
-    private static async Task<IResult> ReleaseAsync(string host, IGrainFactory grains) =>
-        await grains.GetGrain<IHostLifecycleGrain>(host).Release("released by an operator")
+    private static async Task<IResult> ReleaseAsync(string host, IGrainFactory grains, HostStore hosts, TestboxRegistry registry)
+    {
+        if (await UnknownHostProblemAsync(host, hosts, registry) is { } problem)
+        {
+            return problem;
+        }
+
+        return await grains.GetGrain<IHostLifecycleGrain>(host).Release("released by an operator")
             ? Results.Json(new JsonObject { ["host"] = host, ["quarantined"] = false })
             : Problems.Field("host", $"host '{host}' is not quarantined", StatusCodes.Status409Conflict);
+    }
+
+    /// <summary>
+    /// 400 for a name that cannot be a machine, 404 for one nobody has heard of: an operator's action on a host must
+    /// not create it (a typo would otherwise leave a phantom host in every listing).
+    /// </summary>
+    private static async Task<IResult?> UnknownHostProblemAsync(string host, HostStore hosts, TestboxRegistry registry)
+    {
+        if (TestboxName.Problem("host", host) is { } badName)
+        {
+            return badName;
+        }
+
+        return await hosts.GetAsync(host) == HostRow.Fresh(host) && (await registry.ListAsync(host)).Count == 0 && !await hosts.HasJobsAsync(host)
+            ? Unknown(host)
+            : null;
+    }
+
+    private static IResult Unknown(string host) =>
+        Problems.NotFound("host", $"no testbox on host '{host}' has been seen, and it was never wiped or quarantined");
 
     internal static JsonObject HostJobJson(HostJob job) => new()
     {

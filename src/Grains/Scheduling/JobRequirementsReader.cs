@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CompassCi.Grains.Storage;
 
 namespace CompassCi.Grains.Scheduling;
 
@@ -57,8 +58,16 @@ public static class JobRequirementsReader
         }
 
         var sorted = tags.ToSorted();
+        var queueKey = TagSet.CanonicalKey(sorted);
+        if (queueKey.Length > ColumnLimits.QueueKey)
+        {
+            // The tags name the job's queue, whose key is a column: a key past it could never be stored.
+            errors.Add("tags", $"the job's {sorted.Count} tags make a queue key of {queueKey.Length} characters (k=v joined by ','); the limit is {ColumnLimits.QueueKey}");
+            return new JobRequirementsResult(null, errors.ToDictionary());
+        }
+
         var requirements = new JobRequirements(
-            TagSet.CanonicalKey(sorted),
+            queueKey,
             sorted,
             memoryMb,
             priority,

@@ -11,7 +11,7 @@ internal sealed class TagCollector(FieldErrors errors)
     /// <summary>Adds <paramref name="key"/>=<paramref name="value"/>, which came from <paramref name="field"/>.</summary>
     public void Add(string field, string key, string value)
     {
-        if (TagRules.ValueError(value) is { } problem)
+        if (TagRules.ValueError(key, value) is { } problem)
         {
             errors.Add(field, problem);
             return;

@@ -51,6 +51,18 @@ internal static partial class TagRules
         return value.Any(char.IsControl) ? "must not contain control characters" : null;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant)]
+    /// <summary>
+    /// Why <paramref name="value"/> cannot be the value of tag <paramref name="key"/>: the general rules, then those of
+    /// tags that are also columns (machine names; <c>arch</c>, whose column is narrower than a tag value).
+    /// </summary>
+    public static string? ValueError(string key, string value) =>
+        ValueError(value) ?? key switch
+        {
+            "testbox" or "tbox_group" => Hosts.MachineName.Error(value),
+            "arch" when value.Length > Storage.ColumnLimits.Arch => $"is {value.Length} characters long; the limit is {Storage.ColumnLimits.Arch}",
+            _ => null,
+        };
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex KeyPattern();
 }

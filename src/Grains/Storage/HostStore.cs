@@ -49,6 +49,10 @@ public sealed class HostStore(MySqlDataSource dataSource)
                 P("@host", host), P("@since", sinceMillis)),
             ReadHostJob);
 
+    /// <summary>True when any job ever ran on <paramref name="host"/>.</summary>
+    public async Task<bool> HasJobsAsync(string host) =>
+        await dataSource.LongAsync(new SqlStatement("SELECT 1 FROM jobs WHERE host = @host LIMIT 1", P("@host", host))) is not null;
+
     /// <summary>Records a wipe: the host's history starts again from <paramref name="atMillis"/>.</summary>
     public Task WipeAsync(string host, long atMillis) =>
         dataSource.ExecuteAsync(new SqlStatement(

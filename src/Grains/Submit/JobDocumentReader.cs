@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CompassCi.Grains.Json;
+using CompassCi.Grains.Storage;
 
 namespace CompassCi.Grains.Submit;
 
@@ -13,15 +15,13 @@ public static class JobDocumentReader
     /// <summary>The error field of a content type the reader does not take (answered 415 rather than 400).</summary>
     public const string ContentTypeField = "content_type";
 
-    /// <summary>Fields a job must have, each a non-empty string.</summary>
-    internal static readonly IReadOnlyList<string> RequiredFields = ["suite", "my_account"];
+    /// <summary>Fields a job must have, each a non-empty string of printable characters that fits its column.</summary>
+    internal static readonly IReadOnlyList<(string Field, int Limit)> RequiredFields = [("suite", ColumnLimits.Suite), ("my_account", ColumnLimits.Account)];
 
     /// <summary>Fields the server owns; a client's values are dropped, as compass-ci does on submit.</summary>
     internal static readonly IReadOnlyList<string> ServerOwnedFields = ["id", "job_stage", "job_health", "job_state", "stats", "errid"];
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false };
 
     /// <summary>
     /// Reads a job from <paramref name="body"/>, written as <paramref name="contentType"/> says: JSON
@@ -43,9 +43,9 @@ public static class JobDocumentReader
     {
         ArgumentNullException.ThrowIfNull(job);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var field in RequiredFields)
+        foreach (var (field, limit) in RequiredFields)
         {
-            if (RequiredStringError(job[field]) is { } problem)
+            if (RequiredStringError(job[field], limit) is { } problem)
             {
                 errors[field] = [problem];
             }
@@ -92,17 +92,7 @@ public static class JobDocumentReader
             : Failure("body", $"must be {what}: a JSON object or a YAML mapping, not {Describe(root)}");
     }
 
-    private static (JsonNode? Root, string? Error) ParseJson(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            return (JsonNode.Parse(bytes, documentOptions: JsonOptions), null);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"invalid JSON{Position(e)}: {WithoutPosition(e.Message)}");
-        }
-    }
+    private static (JsonNode? Root, string? Error) ParseJson(ReadOnlySpan<byte> bytes) => StrictJson.Parse(bytes);
 
     private static (JsonNode? Root, string? Error) ParseYaml(ReadOnlySpan<byte> bytes)
     {
@@ -119,21 +109,10 @@ public static class JobDocumentReader
         return YamlJobParser.TryParse(text, out var root, out var error) ? (root, null) : (null, error);
     }
 
-    /// <summary>System.Text.Json counts lines and bytes from 0; people count from 1.</summary>
-    private static string Position(JsonException e) =>
-        e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : string.Empty;
-
-    /// <summary>Drops the " LineNumber: 0 | BytePositionInLine: 5." tail, which <see cref="Position"/> already says better.</summary>
-    private static string WithoutPosition(string message)
-    {
-        var tail = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return tail < 0 ? message : message[..tail];
-    }
-
     private static ReadOnlySpan<byte> SkipByteOrderMark(ReadOnlySpan<byte> bytes) =>
         bytes.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
 
-    private static string? RequiredStringError(JsonNode? node)
+    private static string? RequiredStringError(JsonNode? node, int limit)
     {
         if (node is null)
         {
@@ -145,7 +124,19 @@ public static class JobDocumentReader
             return $"must be a string, not {node.ToJsonString()}";
         }
 
-        return string.IsNullOrWhiteSpace(node.GetValue<string>()) ? "must not be empty" : null;
+        var text = node.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "must not be empty";
+        }
+
+        if (text.Length > limit)
+        {
+            return $"is {text.Length} characters long; the limit is {limit}";
+        }
+
+        // A name that holds NUL or a line break breaks log lines, shell variables on the testbox, and C strings.
+        return text.Any(char.IsControl) ? "must not contain control characters (NUL, line breaks, tabs, …)" : null;
     }
 
     private static string Describe(JsonNode? node) => node switch

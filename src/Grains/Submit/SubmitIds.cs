@@ -17,7 +17,7 @@ public static class SubmitIds
     public const string Field = "submit_id";
 
     /// <summary>The longest <c>submit_id</c> (the column's width).</summary>
-    public const int MaxLength = 128;
+    public const int MaxLength = ColumnLimits.SubmitId;
 
     /// <summary>
     /// The submit key of <paramref name="document"/> (read before the scheduler adds anything to it); null without a

@@ -20,6 +20,12 @@ internal static class YamlJobParser
     /// </summary>
     public const int MaxNodes = 100_000;
 
+    /// <summary>
+    /// The most text (keys and scalars, in characters) one job may expand to: the request limit's 1 MiB, so that an
+    /// alias repeated a hundred times cannot turn a 100 KiB body into a 10 MB document.
+    /// </summary>
+    public const int MaxExpandedCharacters = 1024 * 1024;
+
     private const string YamlStr = "tag:yaml.org,2002:str";
     private const string CoreTagPrefix = "tag:yaml.org,2002:";
 
@@ -64,6 +70,7 @@ internal static class YamlJobParser
     private sealed class Expansion
     {
         private int _nodes;
+        private long _characters;
 
         public JsonNode? Convert(YamlNode node, int depth)
         {
@@ -76,6 +83,11 @@ internal static class YamlJobParser
             if (++_nodes > MaxNodes)
             {
                 throw new YamlException(node.Start, node.End, $"the job expands to more than {MaxNodes} values (through aliases)");
+            }
+
+            if (node is YamlScalarNode { Value: { } text })
+            {
+                Count(node, text);
             }
 
             return node switch
@@ -104,10 +116,20 @@ internal static class YamlJobParser
                     throw new YamlException(keyNode.Start, keyNode.End, $"duplicate key \"{key}\"");
                 }
 
+                Count(keyNode, key);
                 result[key] = Convert(valueNode, depth + 1);
             }
 
             return result;
+        }
+
+        private void Count(YamlNode node, string text)
+        {
+            _characters += text.Length;
+            if (_characters > MaxExpandedCharacters)
+            {
+                throw new YamlException(node.Start, node.End, $"the job expands to more than {MaxExpandedCharacters} characters of text (through aliases)");
+            }
         }
 
         private static JsonNode? Scalar(YamlScalarNode scalar)

@@ -128,12 +128,6 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
 
     private Task<long> JobCount() => Sql.ScalarAsync<long>(fixture.ConnectionString, "SELECT COUNT(*) FROM jobs");
 
-    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string field, string why)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{why}: expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        var problem = JsonNode.Parse(text)!;
-        Assert.True(problem["errors"]?[field] is JsonArray { Count: > 0 }, $"{why}: no message for '{field}' in {text}");
-        Assert.Contains(field, problem["error"]!.GetValue<string>(), StringComparison.Ordinal);
-    }
+    private static Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string field, string why) =>
+        ProblemAssert.IsAsync(response, status, field, why);
 }
