@@ -105,7 +105,7 @@ public static partial class CaseFile
             {
                 "expect" => hostile with { Expect = [.. value.Split(['|', ' '], StringSplitOptions.RemoveEmptyEntries)] },
                 "names" => hostile with { Names = value },
-                "kestrel" => hostile with { Kestrel = value },
+                "no-message" => hostile with { NoMessage = value },
                 "body-has" => hostile with { BodyHas = [.. hostile.BodyHas, value] },
                 "omit" => hostile with { Omit = [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(h => h.ToLowerInvariant())] },
                 "timeout" => hostile with { Timeout = TimeSpan.FromSeconds(int.Parse(value, CultureInfo.InvariantCulture)) },
@@ -147,9 +147,9 @@ public static partial class CaseFile
             }
         }
 
-        if (hostile.Expect.Contains("close") && hostile.Kestrel is null && hostile.Send == SendMode.Normal)
+        if (hostile.Expect.Contains("close") && hostile.NoMessage is null && hostile.Send == SendMode.Normal)
         {
-            throw new FormatException($"{where()}: only a Kestrel-level or slow-client case may accept a closed connection");
+            throw new FormatException($"{where()}: only a no-message (Kestrel-level) or slow-client case may accept a closed connection");
         }
 
         foreach (var text in new[] { hostile.RequestLine, hostile.Body }.Concat(hostile.Headers))

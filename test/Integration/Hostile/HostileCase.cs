@@ -33,8 +33,11 @@ public sealed record HostileCase
     /// <summary>A word the problem's error, detail or errors must mention (the field at fault), if the case names one.</summary>
     public string? Names { get; init; }
 
-    /// <summary>Why Kestrel itself refuses the request before any endpoint runs, when it does: then no JSON message is required.</summary>
-    public string? Kestrel { get; init; }
+    /// <summary>
+    /// Why this 4xx cannot carry a JSON message, when it cannot: Kestrel refuses the request before any endpoint runs,
+    /// or the answer is to a HEAD request.
+    /// </summary>
+    public string? NoMessage { get; init; }
 
     /// <summary>Texts the answer's body must contain (e.g. <c>"jobs":[]</c> for an injection that must match nothing).</summary>
     public IReadOnlyList<string> BodyHas { get; init; } = [];
