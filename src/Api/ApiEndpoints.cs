@@ -16,6 +16,8 @@ public static class ApiEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
+        app.UseRouteProblems();
+        app.UseRequestTargetCheck();
         app.UseHeadAsGet();
         // Explicit, so that HEAD has become GET before an endpoint is chosen.
         app.UseRouting();

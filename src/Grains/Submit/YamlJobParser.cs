@@ -33,7 +33,7 @@ internal static class YamlJobParser
     public static bool TryParse(string text, out JsonNode? root, [NotNullWhen(false)] out string? error)
     {
         root = null;
-        var parser = new NestingLimitedParser(new Parser(new StringReader(text)), MaxDepth);
+        var parser = new GuardedYamlParser(new Parser(new StringReader(text)), MaxDepth);
         try
         {
             var stream = new YamlStream();
@@ -109,8 +109,13 @@ internal static class YamlJobParser
                     throw new YamlException(keyNode.Start, keyNode.End, "keys must be scalars, not sequences or mappings");
                 }
 
+                // A plain ~, null or empty key is YAML's null, which no JSON key can stand for.
+                if (key is null || (keyNode is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any } && YamlScalar.Resolve(key) is null))
+                {
+                    throw new YamlException(keyNode.Start, keyNode.End, "a key must be text, not null");
+                }
+
                 // YamlDotNet already refuses most duplicates; this also catches 1 and "1", which are one JSON key.
-                key ??= string.Empty;
                 if (result.ContainsKey(key))
                 {
                     throw new YamlException(keyNode.Start, keyNode.End, $"duplicate key \"{key}\"");

@@ -1,0 +1,92 @@
+using System.Text;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CompassCi.Api.Http;
+
+/// <summary>
+/// The request target (path and query) must be text: percent-escapes that decode to bytes that are not UTF-8, or to
+/// control characters, are refused with a 400 naming the parameter. ASP.NET would decode the first to U+FFFD and pass
+/// the second on, so a filter or a name would silently mean something other than what was sent.
+/// </summary>
+public static class RequestTarget
+{
+    /// <summary>Adds the check; it must come before routing, which decodes the path.</summary>
+    public static IApplicationBuilder UseRequestTargetCheck(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        var queryStart = raw.IndexOf('?', StringComparison.Ordinal);
+        var (path, query) = queryStart < 0 ? (raw, string.Empty) : (raw[..queryStart], raw[(queryStart + 1)..]);
+        if ((Problem("path", path) ?? QueryProblem(query)) is { } problem)
+        {
+            await problem.ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    });
+
+    private static IResult? QueryProblem(string query)
+    {
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            var name = equals < 0 ? pair : pair[..equals];
+            // The parameter is named in the message only when its own name is clean text.
+            var field = Decode(name) is { } decoded && Utf8.IsValid(decoded) && !decoded.Any(IsControl) ? Encoding.UTF8.GetString(decoded) : "query";
+            if (Problem(field, pair) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    private static IResult? Problem(string field, string encoded)
+    {
+        if (!encoded.Contains('%', StringComparison.Ordinal) && !encoded.Any(c => c < 0x20 || c == 0x7F))
+        {
+            return null;
+        }
+
+        var bytes = Decode(encoded);
+        if (bytes is null)
+        {
+            return Problems.Field(field, "holds a '%' that is not followed by two hex digits");
+        }
+
+        if (!Utf8.IsValid(bytes))
+        {
+            return Problems.Field(field, "percent-decodes to bytes that are not UTF-8 text");
+        }
+
+        return bytes.Any(IsControl) ? Problems.Field(field, "holds control characters (NUL, line breaks, tabs, …)") : null;
+    }
+
+    private static bool IsControl(byte b) => b < 0x20 || b == 0x7F;
+
+    /// <summary>The bytes <paramref name="encoded"/> stands for; null when an escape is broken.</summary>
+    private static byte[]? Decode(string encoded)
+    {
+        var bytes = new List<byte>(encoded.Length);
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            if (encoded[i] != '%')
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(encoded[i].ToString()));
+                continue;
+            }
+
+            if (i + 2 >= encoded.Length || !Uri.IsHexDigit(encoded[i + 1]) || !Uri.IsHexDigit(encoded[i + 2]))
+            {
+                return null;
+            }
+
+            bytes.Add(Convert.ToByte(encoded.Substring(i + 1, 2), 16));
+            i += 2;
+        }
+
+        return [.. bytes];
+    }
+}
