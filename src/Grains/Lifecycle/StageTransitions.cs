@@ -50,7 +50,10 @@ public static class StageTransitions
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Table { get; } = BuildTable();
 
-    /// <summary>Whether a job in <paramref name="from"/> may go to <paramref name="to"/>.</summary>
+    /// <summary>
+    /// Whether a job in <paramref name="from"/> may go to <paramref name="to"/> at all, whoever asks. A writer acting for
+    /// a client asks <see cref="Check(string, string, StageMover)"/> instead, which also checks the move is theirs.
+    /// </summary>
     /// <param name="from">The job's current stage, as stored.</param>
     /// <param name="to">The stage asked for.</param>
     /// <returns><see cref="TransitionCheck.Allowed"/>, or a refusal whose reason names the current stage.</returns>
