@@ -63,7 +63,8 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton(sp => new ReschedulePolicy(sp.GetRequiredService<IOptions<ReschedulePolicyOptions>>().Value));
         services.AddSingleton(sp => new JobTransitions(
             sp.GetRequiredService<ReschedulePolicy>(),
-            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<LifecycleOptions>>().Value.LeaseSeconds)));
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<LifecycleOptions>>().Value.LeaseSeconds),
+            sp.GetRequiredService<IOptions<LifecycleOptions>>().Value.RenewCeiling));
 
         services.AddSingleton<FailPoints>();
         services.AddSingleton<JobEffectRunner>();

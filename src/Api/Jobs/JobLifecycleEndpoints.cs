@@ -10,6 +10,8 @@ namespace CompassCi.Api.Jobs;
 /// <summary>
 /// A running job's updates: <c>/api/v1/jobs/{id}/stage</c>, <c>/finish</c> and its history, <c>/events</c>.
 /// Every change goes through the one transition table; an illegal change is a 409 that names the current stage.
+/// These endpoints speak for the testbox holding the job (<see cref="StageMover.Holder"/>): a stage only the scheduler
+/// enters (<c>boot</c>) is a 400, and a move that is not the holder's (running a job no testbox took) a 409.
 /// </summary>
 public static class JobLifecycleEndpoints
 {
@@ -17,7 +19,7 @@ public static class JobLifecycleEndpoints
     {
         var job = app.MapGroup("/api/v1/jobs/{id}").WithTags("Jobs");
         job.MapPost("/stage", ChangeStageAsync)
-            .WithSummary("Move a held job to its next stage: {\"stage\": \"running\", \"testbox\": \"…\"}.")
+            .WithSummary("Move a held job to its next stage: {\"stage\": \"running\", \"testbox\": \"…\"}; {\"stage\": \"submit\"} gives an unconfirmed job back to its queue at once.")
             .Produces<JsonObject>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -64,6 +66,11 @@ public static class JobLifecycleEndpoints
         else if (stage == JobStages.Finish)
         {
             errors["stage"] = ["a job ends through POST /api/v1/jobs/{id}/finish, which records its health"];
+        }
+        else if (stage is not null && StageTransitions.Entering(stage, StageMover.Holder) is { IsAllowed: false } notTheirs)
+        {
+            // boot: the dispatcher's move alone; a client asking for it would leave a job held by no testbox.
+            errors["stage"] = [notTheirs.Reason];
         }
 
         if (errors.Count > 0)
@@ -168,7 +175,7 @@ public static class JobLifecycleEndpoints
     {
         { NotFound: true } => Problems.NotFound("id", $"no job has the id '{id}'"),
         { Job: { } job } => Results.Json(JobJson.Render(job)),
-        _ => Problems.Field("job_stage", outcome.Conflict ?? "the change is not allowed now", StatusCodes.Status409Conflict),
+        _ => Problems.Field(outcome.ConflictField ?? "job_stage", outcome.Conflict ?? "the change is not allowed now", StatusCodes.Status409Conflict),
     };
 
     private static string? Text(JsonObject body, string field, Dictionary<string, string[]> errors, bool required)

@@ -108,7 +108,7 @@ public static class TestboxEndpoints
         {
             // The answer could not reach the testbox: give the job back rather than leave it held by nobody.
             // Fenced on this request's attempt: if a retry of the request has answered the job since, it stays held.
-            var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(leaseId, taken.Attempt);
+            var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(testbox, leaseId, taken.Attempt);
             loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation(
                 "Job {JobId}: testbox {Testbox} hung up before the answer reached it; back in its queue: {Released} (not when a retry of the request has it)", job.Id, testbox, released);
         });
@@ -128,7 +128,7 @@ public static class TestboxEndpoints
                 await grains.GetGrain<IQueueGrain>(job.QueueKey).Remove(job.Id);
                 return new HandOverResult(job, async () =>
                 {
-                    var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(leaseId, 0);
+                    var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(testbox, leaseId, 0);
                     loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation("Health-check job {JobId} returned: testbox {Testbox} hung up (released: {Released})", job.Id, testbox, released);
                 });
             }

@@ -18,15 +18,17 @@ public interface IJobGrain : IGrainWithStringKey
 
     /// <summary>
     /// Undoes an assignment that never reached its testbox (the request was aborted before the answer
-    /// was written). Only the lease that holds the job can release it, and only before it is confirmed. A positive
+    /// was written). Only the testbox and lease that hold the job can release it, and only before it is confirmed. A positive
     /// <paramref name="attempt"/> fences the release on the consume request's latest attempt: a retry of the request
     /// that already answered the job makes an older attempt's release change nothing.
     /// </summary>
-    Task<bool> Release(string leaseId, int attempt);
+    Task<bool> Release(string testbox, string leaseId, int attempt);
 
     /// <summary>
-    /// Moves the job to <paramref name="stage"/> if the transition table allows it, recording the stage time
-    /// and the new deadline. When <paramref name="testbox"/> is given it must be the holder.
+    /// Moves the job to <paramref name="stage"/> if the transition table lets its holding testbox make that move
+    /// (never one of the scheduler's own, such as submit → boot), recording the stage time and the new deadline;
+    /// <c>submit</c> gives an unconfirmed job back to its queue at once. When <paramref name="testbox"/> is given it
+    /// must be the holder.
     /// </summary>
     Task<JobUpdateOutcome> ChangeStage(string stage, string? testbox);
 
@@ -62,7 +64,7 @@ public interface IJobGrain : IGrainWithStringKey
 
     /// <summary>
     /// Extends the deadline of an active job by <paramref name="seconds"/> (from the later of the current
-    /// deadline and now). When <paramref name="testbox"/> is given it must be the holder.
+    /// deadline and now), never past its renew ceiling. When <paramref name="testbox"/> is given it must be the holder.
     /// </summary>
     Task<JobUpdateOutcome> Renew(int seconds, string? testbox);
 }

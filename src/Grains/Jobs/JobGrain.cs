@@ -84,8 +84,8 @@ public sealed class JobGrain(
         return new AssignOutcome(null, "job changed concurrently");
     }
 
-    public async Task<bool> Release(string leaseId, int attempt) =>
-        (await RunAsync(job => Task.FromResult(JobTransitions.Release(job, leaseId, clock.GetUtcNow())), attempt)).Job is not null;
+    public async Task<bool> Release(string testbox, string leaseId, int attempt) =>
+        (await RunAsync(job => Task.FromResult(JobTransitions.Release(job, testbox, leaseId, clock.GetUtcNow())), attempt)).Job is not null;
 
     public Task<JobUpdateOutcome> ChangeStage(string stage, string? testbox) =>
         RunAsync(job => Task.FromResult(JobTransitions.ChangeStage(job, stage, testbox, clock.GetUtcNow())));
@@ -123,7 +123,7 @@ public sealed class JobGrain(
         (await RunAsync(async job => JobTransitions.CloseForCluster(job, reason, clock.GetUtcNow(), await EndFactsAsync(job)))).Job is not null;
 
     public Task<JobUpdateOutcome> Renew(int seconds, string? testbox) =>
-        RunAsync(job => Task.FromResult(JobTransitions.Renew(job, seconds, testbox, clock.GetUtcNow())));
+        RunAsync(job => Task.FromResult(transitions.Renew(job, seconds, testbox, clock.GetUtcNow())));
 
     /// <summary>
     /// Loads the job, asks <paramref name="decide"/> what the command does, writes it conditionally (fenced on a consume
@@ -141,7 +141,7 @@ public sealed class JobGrain(
         var decided = await decide(_job);
         if (decided.Change is not { } change)
         {
-            return new JobUpdateOutcome(decided.Unchanged, decided.Refusal);
+            return new JobUpdateOutcome(decided.Unchanged, decided.Refusal, ConflictField: decided.RefusedField);
         }
 
         if (!await WriteAsync(change, fenceAttempt))

@@ -10,8 +10,22 @@ namespace CompassCi.Grains.Lifecycle;
 /// and the effects it causes, or a refusal. No I/O: what an end needs from outside (the host's history, an id for a
 /// successor) comes in as <see cref="EndFacts"/>. The grain loads, asks here, writes conditionally and delivers.
 /// </summary>
-public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
+/// <remarks>
+/// What a testbox reports (<see cref="ChangeStage"/>, <see cref="Finish"/>, <see cref="Renew"/>) moves the job only
+/// along the moves <see cref="StageTransitions.Moves"/> gives the holder (<see cref="StageMover.Holder"/>), so a client
+/// can never make the scheduler's own moves (hand a pending job out, end a job no testbox held). A job goes back to
+/// its queue by one path, <see cref="ToQueue"/>, whoever sends it back: it is pending again and enqueued at once.
+/// </remarks>
+/// <param name="reschedule">Which crashes run again.</param>
+/// <param name="lease">How long a testbox has to confirm a job it took.</param>
+/// <param name="renewCeiling">
+/// How far after its hand-out (its boot time) renewals may move a job's deadline; null for
+/// <see cref="LifecycleOptions.DefaultRenewCeiling"/>.
+/// </param>
+public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, TimeSpan? renewCeiling = null)
 {
+    private readonly TimeSpan _renewCeiling = renewCeiling ?? LifecycleOptions.DefaultRenewCeiling;
+
     /// <summary>Hands a pending job to a testbox under a lease; the same lease asking again gets the job as it is.</summary>
     public Transition Assign(JobRecord job, string testbox, string leaseId, string? host, DateTimeOffset now)
     {
@@ -43,23 +57,25 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
         return Change(job, assigned, [Event(now, "leased", new JsonObject { ["testbox"] = testbox, ["lease_id"] = leaseId })]);
     }
 
-    /// <summary>Gives back a job whose hand-over never reached its testbox: only its lease may, and only before it is confirmed.</summary>
-    public static Transition Release(JobRecord job, string leaseId, DateTimeOffset now)
+    /// <summary>
+    /// Gives back a job whose hand-over never reached its testbox: only the testbox and lease that hold it may, and only
+    /// before it is confirmed. Lease ids are request ids, which only name a request together with their testbox.
+    /// </summary>
+    public static Transition Release(JobRecord job, string testbox, string leaseId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (job.Stage != JobStages.Boot || job.LeaseId != leaseId)
+        if (job.Stage != JobStages.Boot || job.LeaseId != leaseId || job.Testbox != testbox)
         {
             return Transition.Refuse($"job is in stage '{job.Stage}' under another lease; only the lease that holds an unconfirmed job can release it");
         }
 
-        return Change(
-            job,
-            BackToQueue(job, now),
-            [Event(now, "released", new JsonObject { ["reason"] = "the testbox hung up before the answer reached it" })],
-            [new JobEffect(JobEffectKinds.Enqueue, job.QueueKey)]);
+        return ToQueue(job, now, "released", new JsonObject { ["reason"] = "the testbox hung up before the answer reached it" });
     }
 
-    /// <summary>Moves a held job along the stage table, recording the stage time and its new deadline.</summary>
+    /// <summary>
+    /// Moves a held job along the moves its testbox may make, recording the stage time and its new deadline. Going back
+    /// to <c>submit</c> is the testbox giving an unconfirmed job back: it goes back to its queue at once (<see cref="ToQueue"/>).
+    /// </summary>
     public static Transition ChangeStage(JobRecord job, string stage, string? testbox, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -74,10 +90,15 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
             return Transition.Refuse($"job was cancelled while in stage '{job.Stage}': abort it and finish it with health 'cancel'");
         }
 
-        var check = StageTransitions.Check(job.Stage, stage);
+        var check = StageTransitions.Check(job.Stage, stage, StageMover.Holder);
         if (!check.IsAllowed)
         {
             return Transition.Refuse(check.Reason);
+        }
+
+        if (stage == JobStages.Submit)
+        {
+            return ToQueue(job, now, "released", new JsonObject { ["reason"] = "its testbox gave it back", ["testbox"] = job.Testbox });
         }
 
         var millis = Millis(now);
@@ -108,7 +129,7 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
             return Transition.Refuse("job is in stage 'submit': no testbox holds it yet, so none can finish it (cancel it instead)");
         }
 
-        var check = StageTransitions.Check(job.Stage, JobStages.Finish);
+        var check = StageTransitions.Check(job.Stage, JobStages.Finish, StageMover.Holder);
         return check.IsAllowed
             ? End(job, health, crash, "finished", [], now, facts)
             : Transition.Refuse(check.Reason);
@@ -158,11 +179,7 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
 
         if (job.Stage == JobStages.Boot)
         {
-            return Change(
-                job,
-                BackToQueue(job, now),
-                [Event(now, "lease_expired", new JsonObject { ["testbox"] = job.Testbox, ["lease_id"] = job.LeaseId })],
-                [new JobEffect(JobEffectKinds.Enqueue, job.QueueKey)]);
+            return ToQueue(job, now, "lease_expired", new JsonObject { ["testbox"] = job.Testbox, ["lease_id"] = job.LeaseId });
         }
 
         return End(job, JobHealth.Timeout, SchedulerCrashes.DeadlineExceeded(job.Stage, deadline), "timeout", new JsonObject { ["deadline"] = deadline }, now, facts);
@@ -227,8 +244,12 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
         return Change(job, closed, [Event(now, "cluster_aborted", new JsonObject { ["from"] = job.Stage, ["reason"] = reason })], effects);
     }
 
-    /// <summary>Extends the deadline of a confirmed, unfinished job by <paramref name="seconds"/>, from the later of its deadline and now.</summary>
-    public static Transition Renew(JobRecord job, int seconds, string? testbox, DateTimeOffset now)
+    /// <summary>
+    /// Extends the deadline of a confirmed, unfinished job by <paramref name="seconds"/>, from the later of its deadline
+    /// and now, but never past the renew ceiling (its boot time plus <c>Lifecycle:RenewCeiling</c>): repeated renewals
+    /// cannot hold a testbox for ever. A renewal that would pass it is refused naming <c>seconds</c> and what still fits.
+    /// </summary>
+    public Transition Renew(JobRecord job, int seconds, string? testbox, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (NotHolder(job, testbox) is { } refusal)
@@ -242,7 +263,18 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
         }
 
         var current = job.Deadline is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : (DateTimeOffset?)null;
-        var deadline = StageDeadlines.Renew(current, now, seconds).ToUnixTimeMilliseconds();
+        var handedOut = job.BootTime is { } boot ? DateTimeOffset.FromUnixTimeMilliseconds(boot) : now;
+        var ceiling = handedOut + _renewCeiling;
+        var renewed = StageDeadlines.Renew(current, now, seconds);
+        if (renewed > ceiling)
+        {
+            var room = (long)Math.Max(0, Math.Floor((ceiling - (current is { } c && c > now ? c : now)).TotalSeconds));
+            return Transition.Refuse(
+                string.Create(CultureInfo.InvariantCulture, $"{seconds} more seconds would move the deadline to {renewed:yyyy-MM-dd'T'HH:mm:ss.fffzzz}, past the job's renew ceiling {ceiling:yyyy-MM-dd'T'HH:mm:ss.fffzzz} ({LifecycleOptions.Section}:RenewCeiling, {_renewCeiling:c} after it was handed out at {handedOut:yyyy-MM-dd'T'HH:mm:ss.fffzzz}); at most {room} more seconds fit"),
+                "seconds");
+        }
+
+        var deadline = renewed.ToUnixTimeMilliseconds();
         return Change(job, job with { Deadline = deadline, Version = job.Version + 1 }, [Event(now, "renewed", new JsonObject { ["seconds"] = seconds, ["deadline"] = deadline })]);
     }
 
@@ -324,6 +356,14 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease)
         testbox is not null && job.Testbox != testbox && job.Stage != JobStages.Submit
             ? Transition.Refuse($"job is held by testbox '{job.Testbox}', not '{testbox}' (stage '{job.Stage}')")
             : null;
+
+    /// <summary>
+    /// The one way back to the queue (a lease that ended unconfirmed, a hang-up on the consume's answer, a testbox giving
+    /// its job back): the job is pending again and the same write records an effect that puts it in its queue's memory
+    /// at once, whatever its age, rather than leaving it to be found by the queue's reconcile.
+    /// </summary>
+    private static Transition ToQueue(JobRecord job, DateTimeOffset now, string eventName, JsonObject detail) =>
+        Change(job, BackToQueue(job, now), [Event(now, eventName, detail)], [new JobEffect(JobEffectKinds.Enqueue, job.QueueKey)]);
 
     /// <summary>The job pending again, as it was before a testbox took it (the requested testbox, no lease), queued from now.</summary>
     private static JobRecord BackToQueue(JobRecord job, DateTimeOffset now) => job with

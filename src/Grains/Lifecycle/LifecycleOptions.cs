@@ -20,6 +20,15 @@ public sealed class LifecycleOptions : ICheckedOptions
     /// <summary>Heartbeats a testbox may miss before the job it holds is declared crashed. Default 3.</summary>
     public int MissedHeartbeats { get; set; } = 3;
 
+    /// <summary>The default of <see cref="RenewCeiling"/>: 30 days, the longest machine borrow compass-ci accepts.</summary>
+    public static readonly TimeSpan DefaultRenewCeiling = TimeSpan.FromDays(StageDeadlines.MaxRenewSeconds / 86_400);
+
+    /// <summary>
+    /// How far after a job was handed out (its boot time) renewals may move its deadline: a renewal past it is refused,
+    /// so repeated renewals cannot hold a testbox for ever. Default 30 days (<see cref="DefaultRenewCeiling"/>).
+    /// </summary>
+    public TimeSpan RenewCeiling { get; set; } = DefaultRenewCeiling;
+
     /// <inheritdoc/>
     public IEnumerable<string> Check() =>
     [
@@ -27,5 +36,6 @@ public sealed class LifecycleOptions : ICheckedOptions
         .. OptionRules.Between(Section, nameof(SweepInterval), SweepInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
         .. OptionRules.Between(Section, nameof(HeartbeatIntervalSeconds), HeartbeatIntervalSeconds, 1, 86_400, " of seconds"),
         .. OptionRules.Between(Section, nameof(MissedHeartbeats), MissedHeartbeats, 1, 100),
+        .. OptionRules.Between(Section, nameof(RenewCeiling), RenewCeiling, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650)),
     ];
 }

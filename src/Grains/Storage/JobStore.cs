@@ -113,8 +113,8 @@ public sealed class JobStore : IAsyncDisposable
         var fence = fenceAttempt > 0 ? " AND " + ConsumeRequestStore.FenceCondition : "";
         var update = new SqlStatement(
             $"UPDATE jobs SET {MutableColumns}, events = {AppendEvents(change.Events.Count)} WHERE id = @id AND version = @expected{fence}",
-            [.. MutableParameters(job), .. EventParameters(change.Events), Id("@id", job.Id), P("@expected", change.Before.Version), P("@attempt", fenceAttempt),
-             P("@fence_request", change.Before.LeaseId ?? change.After.LeaseId)]);
+            [.. MutableParameters(job), .. EventParameters(change.Events), Id("@id", job.Id), P("@expected", change.Before.Version),
+             .. ConsumeRequestStore.FenceParameters(change, fenceAttempt)]);
         if (change.Effects.Count == 0 && change.Successor is null)
         {
             return await _committer.WriteAsync(update) == 1;

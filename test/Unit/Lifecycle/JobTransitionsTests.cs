@@ -85,7 +85,7 @@ public sealed class JobTransitionsTests
     [Fact]
     public void Release_puts_an_unconfirmed_job_back_as_submitted_and_enqueues_it()
     {
-        var change = Written(JobTransitions.Release(Booted(), "lease-1", Now));
+        var change = Written(JobTransitions.Release(Booted(), "vm-2p8g--1", "lease-1", Now));
 
         Assert.Equal(JobStages.Submit, change.After.Stage);
         Assert.Equal("vm-2p8g--1", change.After.Testbox);
@@ -99,8 +99,8 @@ public sealed class JobTransitionsTests
     [Fact]
     public void Release_by_another_lease_or_of_a_confirmed_job_is_refused()
     {
-        Refused(JobTransitions.Release(Booted(), "lease-2", Now));
-        Refused(JobTransitions.Release(Running(), "lease-1", Now));
+        Refused(JobTransitions.Release(Booted(), "vm-2p8g--1", "lease-2", Now));
+        Refused(JobTransitions.Release(Running(), "vm-2p8g--1", "lease-1", Now));
     }
 
     [Fact]
@@ -273,7 +273,7 @@ public sealed class JobTransitionsTests
     [Fact]
     public void Renew_moves_the_deadline_from_the_later_of_the_deadline_and_now()
     {
-        var change = Written(JobTransitions.Renew(Running(), 600, "vm-2p8g--1", Now));
+        var change = Written(Transitions.Renew(Running(), 600, "vm-2p8g--1", Now));
 
         Assert.Equal(Running().Deadline + 600_000, change.After.Deadline);
         Assert.Equal(["renewed"], EventNames(change));
@@ -283,9 +283,9 @@ public sealed class JobTransitionsTests
     [Fact]
     public void Renew_of_an_unconfirmed_or_ended_job_is_refused()
     {
-        Refused(JobTransitions.Renew(Booted(), 600, null, Now));
-        Refused(JobTransitions.Renew(Running() with { Stage = JobStages.Finish }, 600, null, Now));
-        Refused(JobTransitions.Renew(Running(), 600, "vm-2p8g--9", Now));
+        Refused(Transitions.Renew(Booted(), 600, null, Now));
+        Refused(Transitions.Renew(Running() with { Stage = JobStages.Finish }, 600, null, Now));
+        Refused(Transitions.Renew(Running(), 600, "vm-2p8g--9", Now));
     }
 
     [Theory]
@@ -341,13 +341,13 @@ public sealed class JobTransitionsTests
         Transition[] transitions =
         [
             Transitions.Assign(Pending(), "t", "l", null, Now),
-            JobTransitions.Release(Booted(), "lease-1", Now),
+            JobTransitions.Release(Booted(), "vm-2p8g--1", "lease-1", Now),
             JobTransitions.ChangeStage(Booted(), JobStages.Running, null, Now),
             Transitions.Finish(Running(), JobHealth.Failed, null, null, Now, Facts),
             JobTransitions.Cancel(Running(), Now),
             Transitions.Expire(Booted() with { Deadline = 0 }, Now, Facts),
             JobTransitions.CloseForCluster(Running(), "r", Now, Facts),
-            JobTransitions.Renew(Running(), 60, null, Now),
+            Transitions.Renew(Running(), 60, null, Now),
         ];
 
         Assert.All(transitions.Select(Written), c => Assert.Equal(c.Before.Version + 1, c.After.Version));
