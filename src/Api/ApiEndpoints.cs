@@ -17,10 +17,10 @@ public static class ApiEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseRouteProblems();
-        app.UseRequestTargetCheck();
         app.UseHeadAsGet();
-        // Explicit, so that HEAD has become GET before an endpoint is chosen.
+        // Explicit, so that HEAD has become GET before an endpoint is chosen, and the target is checked after.
         app.UseRouting();
+        app.UseRequestTargetCheck();
         app.MapOpenApi();
         app.MapCompassCiApi();
         return app;

@@ -86,6 +86,11 @@ public static class ClusterEndpoints
         }
 
         var (roles, ip, macs, ips) = (Text("roles"), Text("ip"), Text("direct_macs"), Text("direct_ips"));
+        foreach (var (field, messages) in ClusterNodeFacts.Check("roles", roles, ip, macs, ips))
+        {
+            errors[field] = messages;
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);

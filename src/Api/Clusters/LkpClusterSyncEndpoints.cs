@@ -39,6 +39,12 @@ public static class LkpClusterSyncEndpoints
             return Problems.Field("state", $"must be one of {string.Join(", ", ClusterSyncWords.StateWords)}");
         }
 
+        if (operation == ClusterSyncOperation.WriteState
+            && ClusterNodeFacts.Check("node_roles", Param(query, "node_roles"), Param(query, "ip"), Param(query, "direct_macs"), Param(query, "direct_ips")) is { Count: > 0 } bad)
+        {
+            return Problems.Invalid(bad);
+        }
+
         if (await jobs.GetAsync(jobId) is not { } job)
         {
             return Problems.NotFound("job_id", $"no job has the id '{jobIdText}'");

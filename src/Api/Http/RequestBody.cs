@@ -42,6 +42,12 @@ public static class RequestBody
             // or shorter than its Content-Length (408). The client's doing, so its 4xx, not our 500.
             return (default, Unreadable(error));
         }
+        catch (IOException error) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Kestrel reports a chunk size past 32 bits this way ("Bad chunk size data"), and a client that hangs up
+            // mid-body too; either way there is no body to take, and whoever is still listening is told so.
+            return (default, Problems.Field("body", $"could not be read: {error.Message}"));
+        }
 
         return (buffer.ToArray(), null);
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace CompassCi.Api.Http;
 
@@ -11,13 +12,13 @@ namespace CompassCi.Api.Http;
 /// </summary>
 public static class RequestTarget
 {
-    /// <summary>Adds the check; it must come before routing, which decodes the path.</summary>
+    /// <summary>Adds the check; it must come after routing, so that a bad path segment is named by its route parameter.</summary>
     public static IApplicationBuilder UseRequestTargetCheck(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         var queryStart = raw.IndexOf('?', StringComparison.Ordinal);
         var (path, query) = queryStart < 0 ? (raw, string.Empty) : (raw[..queryStart], raw[(queryStart + 1)..]);
-        if ((Problem("path", path) ?? QueryProblem(query)) is { } problem)
+        if ((PathProblem(path, context.GetEndpoint() as RouteEndpoint) ?? QueryProblem(query)) is { } problem)
         {
             await problem.ExecuteAsync(context);
             return;
@@ -25,6 +26,31 @@ public static class RequestTarget
 
         await next(context);
     });
+
+    private static IResult? PathProblem(string path, RouteEndpoint? endpoint)
+    {
+        var segments = path.Split('/');
+        var pattern = endpoint?.RoutePattern.PathSegments;
+        for (var i = 0; i < segments.Length; i++)
+        {
+            // segments[0] is the empty text before the leading '/'; the pattern's segments start after it.
+            var part = i > 0 && pattern is not null && i - 1 < pattern.Count ? pattern[i - 1].Parts : null;
+            var field = part is [RoutePatternParameterPart parameter] ? parameter.Name : "path";
+            if (Problem(field, segments[i]) is { } problem)
+            {
+                return problem;
+            }
+
+            // An escaped dot segment is decoded and then removed by the server, so the request would reach another
+            // route than the one it names (/hosts/%2e%2e/wiped is /wiped).
+            if (segments[i].Contains('%', StringComparison.Ordinal) && Decode(segments[i]) is { } bytes && bytes.All(b => b == '.') && bytes.Length is 1 or 2)
+            {
+                return Problems.Field(field, "is '.' or '..' written with percent-escapes, which would change the path");
+            }
+        }
+
+        return null;
+    }
 
     private static IResult? QueryProblem(string query)
     {

@@ -116,9 +116,10 @@ public static class ClusterSpecReader
         foreach (var (host, value) in hosts)
         {
             var field = prefix + host;
-            if (string.IsNullOrWhiteSpace(host) || host.Any(char.IsWhiteSpace))
+            if (Hosts.MachineName.Error(host) is { } badName)
             {
-                errors.Add(field, $"\"{host}\" is not a host name: it must be one word");
+                // Node names become testbox names; the field is the map's, as this key is not fit to show as one.
+                errors.Add(prefix.Length > 0 ? prefix.TrimEnd('.') : NodesField, $"a node's name {badName}");
                 continue;
             }
 
