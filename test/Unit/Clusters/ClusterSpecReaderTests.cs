@@ -100,7 +100,7 @@ public class ClusterSpecReaderTests
     [InlineData("""{"nodes": null}""", "nodes")]
     [InlineData("""{"nodes": {"h--1": null}}""", "nodes.h--1")]
     [InlineData("""{"nodes": {"h--1": ["server"]}}""", "nodes.h--1")]
-    [InlineData("""{"nodes": {"two words": {"roles": ["server"]}}}""", "nodes.two words")]
+    [InlineData("""{"nodes": {"two words": {"roles": ["server"]}}}""", "nodes")]
     [InlineData("""{"nodes": {"h--1": {}}}""", "nodes.h--1.roles")]
     [InlineData("""{"nodes": {"h--1": {"roles": []}}}""", "nodes.h--1.roles")]
     [InlineData("""{"nodes": {"h--1": {"roles": ""}}}""", "nodes.h--1.roles")]

@@ -267,7 +267,6 @@ public class JobDocumentReaderTests
             tagged_int: !!int "8"
             literal: |
               42
-            custom: !ruby/sym 9
             """);
 
         Assert.Equal("5", job["single"]!.GetValue<string>());
@@ -277,7 +276,30 @@ public class JobDocumentReaderTests
         Assert.Equal("7", job["bare_tag"]!.GetValue<string>());
         Assert.Equal(8L, job["tagged_int"]!.GetValue<long>());
         Assert.Equal("42\n", job["literal"]!.GetValue<string>());
-        Assert.Equal(9L, job["custom"]!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData("custom: !ruby/sym 9", "!ruby/sym")]
+    [InlineData("x: !!python/object/apply:os.system [reboot]", "tag:yaml.org,2002:python/object/apply:os.system")]
+    [InlineData("x: !!binary aGk=", "tag:yaml.org,2002:binary")]
+    public void TagsOutsideTheCoreSchemaAreRefusedNamingTheTag(string line, string tag)
+    {
+        var result = JobDocumentReader.Read(System.Text.Encoding.UTF8.GetBytes($"suite: a\nmy_account: b\n{line}\n"), "application/yaml");
+
+        Assert.Null(result.Document);
+        Assert.Contains($"tag {tag} is not supported", result.Errors["body"][0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("x: *a\ny: &a 1")]
+    [InlineData("~: 1")]
+    [InlineData("null: 1")]
+    public void ForwardAliasesAndNullKeysAreRefused(string lines)
+    {
+        var result = JobDocumentReader.Read(System.Text.Encoding.UTF8.GetBytes($"suite: a\nmy_account: b\n{lines}\n"), "application/yaml");
+
+        Assert.Null(result.Document);
+        Assert.True(result.Errors.ContainsKey("body"));
     }
 
     [Fact]
