@@ -24,6 +24,7 @@ public static class DatabaseBootstrap
         }
 
         await new SchemaMigrator(connectionString, loggers.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
-        return (connectionString, server);
+        // Migrations set their own, longer limits; everything after them gets the deadlines.
+        return (DatabaseDeadlines.Apply(connectionString, options), server);
     }
 }
