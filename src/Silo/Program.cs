@@ -43,7 +43,8 @@ if (privateDatabase is not null)
     PrivateDatabaseSupervision.Attach(privateDatabase, app.Services);
 }
 
-await app.RunAsync();
+var stoppedInTime = await BoundedShutdown.RunAsync(app, options.ShutdownTimeout);
 // The private database (disposed right after this) is stopped only now, after the silo: the silo's own shutdown
 // still writes to it.
-return privateDatabase is { ServerLost.IsCancellationRequested: true } ? PrivateDatabaseSupervision.DatabaseLostExitCode : 0;
+return privateDatabase is { ServerLost.IsCancellationRequested: true } ? PrivateDatabaseSupervision.DatabaseLostExitCode
+    : stoppedInTime ? 0 : BoundedShutdown.AbandonedExitCode;

@@ -34,6 +34,7 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
     // sun_path is 108 bytes including the terminating NUL.
     private const int MaxSocketPathBytes = 107;
     private const int Sigterm = 15;
+    private const int Sigcont = 18;
     private const int MaxRecentOutputLines = 50;
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
@@ -559,6 +560,9 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
                 throw new Win32Exception(error);
             }
         }
+
+        // A stopped server (SIGSTOP, a debugger) would hold the SIGTERM until someone continued it.
+        _ = SysKill(process.Id, Sigcont);
     }
 
     // Only a signal: the process is going away and cannot wait 20 s, but mariadbd shuts down cleanly on its own.

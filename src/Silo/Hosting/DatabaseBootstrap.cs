@@ -19,6 +19,7 @@ public static class DatabaseBootstrap
             loggers.CreateLogger(typeof(DatabaseBootstrap)).LogInformation("No connection string configured: running a private MariaDB in {Directory}", directory);
             server = await LocalMariaDb.StartAsync(
                 new LocalMariaDbOptions { DataDirectory = directory, Port = options.DatabasePort, InstallIfMissing = options.InstallDatabase },
+                loggers.CreateLogger<LocalMariaDb>(),
                 cancellationToken);
             connectionString = server.ConnectionString;
         }
