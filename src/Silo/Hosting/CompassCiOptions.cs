@@ -54,11 +54,12 @@ public sealed class CompassCiOptions : ICheckedOptions
 
     /// <summary>
     /// How long one SQL statement (or one group commit's batch) may run (MySqlConnector's Default Command Timeout);
-    /// the driver then gives up within 2 s more. Default 10 s, far above what a 256-write group commit takes; schema
-    /// migrations set their own, longer limits, and a consume's long-poll waits in memory, not in the database. A
-    /// Default Command Timeout in <see cref="ConnectionString"/> wins.
+    /// the driver then gives up within 2 s more, and a job write queued for longer than this is failed without being
+    /// run. Default 5 s, far above what a 256-write group commit takes; schema migrations set their own, longer limits,
+    /// and a consume's long-poll waits in memory, not in the database. A Default Command Timeout in
+    /// <see cref="ConnectionString"/> wins.
     /// </summary>
-    public int DatabaseCommandTimeoutSeconds { get; set; } = 10;
+    public int DatabaseCommandTimeoutSeconds { get; set; } = 5;
 
     /// <summary>
     /// How long a stop (SIGTERM, Ctrl-C) may take: handing grains over and leaving the membership table. Default 10 s;
