@@ -25,8 +25,8 @@ public enum DatabaseFailureKind
 /// </summary>
 /// <remarks>
 /// A <see cref="MySqlException"/> thrown in this process arrives as itself. One thrown in a grain on another silo
-/// crosses Orleans' serializer, which keeps the message but not always the type (MySqlConnector's exceptions are not
-/// among the types it knows), so data errors are also recognised by the server's own sentence.
+/// crosses Orleans' serializer (told about MySqlConnector's namespace in OrleansHosting), which keeps its type and
+/// message but not its error number or SQLSTATE, so data errors are also recognised by the server's own sentence.
 /// </remarks>
 public static partial class DatabaseFailures
 {
@@ -58,9 +58,11 @@ public static partial class DatabaseFailures
                 return aggregate.InnerExceptions.Select(DataError).FirstOrDefault(d => d is not null);
             }
 
-            var isData = e is MySqlException mysql
-                ? DataErrors.Contains(mysql.ErrorCode) || mysql.SqlState?.StartsWith("22", StringComparison.Ordinal) == true
-                : DataErrorSentence().IsMatch(e.Message);
+            // Orleans brings a MySqlException from another silo back without its error number and SQLSTATE: the sentence
+            // is what is left then.
+            var isData = (e is MySqlException mysql
+                    && (DataErrors.Contains(mysql.ErrorCode) || mysql.SqlState?.StartsWith("22", StringComparison.Ordinal) == true))
+                || DataErrorSentence().IsMatch(e.Message);
             if (isData)
             {
                 var column = ColumnName().Match(e.Message) is { Success: true } m ? LastName(m.Groups["name"].Value) : "value";

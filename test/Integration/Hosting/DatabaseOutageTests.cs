@@ -78,10 +78,17 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.NotEqual(killedPid, stoppedPid);
         var stopAt = Now;
         PrivateDatabaseProcess.Signal(stoppedPid, PrivateDatabaseProcess.SigStop);
+        (int Status, TimeSpan Took) readiness;
         try
         {
+            var probeStart = Now;
+            using (var ready = await client.GetAsync("/readyz", ct))
+            {
+                readiness = ((int)ready.StatusCode, Now - probeStart);
+            }
+
             // The outage itself lasts this long; nothing waits on it for synchronisation.
-            await Task.Delay(StopFor, ct);
+            await Task.Delay(StopFor - (Now - stopAt), ct);
         }
         finally
         {
@@ -97,6 +104,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         output.WriteLine($"{answers.Count} answers ({byStatus}); {_created.Count} jobs created, {_consumedBy.Count} consumed");
         output.WriteLine($"SIGKILL of mariadbd {killedPid}: first 503 after {killed.First503}, serving again after {killed.Recovered} (restarted as {stoppedPid})");
         output.WriteLine($"SIGSTOP of mariadbd {stoppedPid} for {StopFor.TotalSeconds:0} s: first 503 after {stopped.First503}, serving again {stopped.AfterContinue} after SIGCONT");
+        output.WriteLine($"/readyz with the database stopped: {readiness.Status} after {readiness.Took.TotalSeconds:0.0} s");
         output.WriteLine($"slowest answer during the outages: {answers.Max(a => a.Took).TotalSeconds:0.0} s; slowest 503: {answers.Where(a => a.Status == 503).Select(a => a.Took.TotalSeconds).DefaultIfEmpty().Max():0.0} s");
 
         foreach (var kind in answers.Where(a => a.Status != 200 && a.Status != 201 && a.Status != 204).GroupBy(a => (a.Call, a.Status, Detail: a.Detail.Length > 160 ? a.Detail[..160] : a.Detail)))
@@ -108,6 +116,9 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Empty(answers.Where(a => a.Status == 503 && !a.RetryAfter).Select(a => a.ToString()));
         Assert.Empty(answers.Where(a => a.Took > Deadline).Select(a => a.ToString()));
         Assert.NotNull(stopped.First503);
+        // Its own probe timeout is 5 s.
+        Assert.Equal(503, readiness.Status);
+        Assert.True(readiness.Took < TimeSpan.FromSeconds(6.5), $"/readyz took {readiness.Took}");
         Assert.NotNull(killed.Recovered);
         Assert.NotNull(stopped.AfterContinue);
         Assert.Empty(_doubles);
