@@ -78,7 +78,17 @@ public sealed partial class LocalMariaDb
                     "MariaDB {Pid} exited unexpectedly with code {ExitCode} after {Uptime:0.0} s; restarting it on port {Port} in {Delay:0.0} s (restart {Restart} of at most {Max} in a row)",
                     process.Id, process.ExitCode, uptime.TotalSeconds, Port, delay.TotalSeconds, restarts, MaxConsecutiveRestarts);
                 await Task.Delay(delay, stop);
-                await RestartAsync(serverPath, stop);
+                try
+                {
+                    await RestartAsync(serverPath, stop);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The start lock stayed taken, the binary vanished…: the dead server stays current, so this counts
+                    // as another failure on the next turn.
+                    _logger.LogError(ex, "Could not restart MariaDB on {DataDirectory}", _dataDirectory);
+                }
+
                 upSince.Restart();
             }
         }
