@@ -28,6 +28,8 @@ var (connectionString, privateDatabase) = await DatabaseBootstrap.PrepareAsync(o
 await using var stopDatabaseAtExit = privateDatabase;
 
 builder.Services.AddCompassCiGrains(builder.Configuration, connectionString);
+// Bounded even when the database is already gone: Orleans would otherwise keep retrying its membership update.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
 builder.Services.AddCompassCiApi(builder.Configuration);
 builder.UseCompassCiOrleans(options, connectionString);
 builder.AddCompassCiTelemetry();
@@ -36,5 +38,13 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
 
 var app = builder.Build();
 app.UseCompassCiApi();
-await app.RunAsync();
-return 0;
+if (privateDatabase is not null)
+{
+    PrivateDatabaseSupervision.Attach(privateDatabase, app.Services);
+}
+
+var stoppedInTime = await BoundedShutdown.RunAsync(app, options.ShutdownTimeout);
+// The private database (disposed right after this) is stopped only now, after the silo: the silo's own shutdown
+// still writes to it.
+return privateDatabase is { ServerLost.IsCancellationRequested: true } ? PrivateDatabaseSupervision.DatabaseLostExitCode
+    : stoppedInTime ? 0 : BoundedShutdown.AbandonedExitCode;

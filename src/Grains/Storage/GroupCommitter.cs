@@ -21,6 +21,8 @@ public sealed class GroupCommitter : IAsyncDisposable
     private readonly int _maxPerCommit;
     private readonly ILogger _logger;
     private readonly Task[] _loops;
+    private readonly TimeSpan _maxQueueWait;
+    private readonly int _batchTimeoutSeconds;
 
     public GroupCommitter(MySqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<JobStoreOptions> options, ILogger<GroupCommitter> logger)
     {
@@ -28,6 +30,11 @@ public sealed class GroupCommitter : IAsyncDisposable
         _dataSource = dataSource;
         _maxPerCommit = options.Value.MaxWritesPerCommit;
         _logger = logger;
+        // As long as one statement may run (the connection string's Default Command Timeout; 0 is no limit).
+        var commandTimeout = new MySqlConnectionStringBuilder(dataSource.ConnectionString).DefaultCommandTimeout;
+        // A MySqlBatch does not take the connection string's Default Command Timeout: without this it waits for ever.
+        _batchTimeoutSeconds = (int)commandTimeout;
+        _maxQueueWait = commandTimeout == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(commandTimeout);
         _loops = Enumerable.Range(0, options.Value.ConcurrentCommits).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
@@ -61,7 +68,10 @@ public sealed class GroupCommitter : IAsyncDisposable
             group.Clear();
             while (group.Count < _maxPerCommit && _pending.Reader.TryRead(out var write))
             {
-                group.Add(write);
+                if (!FailIfWaitedTooLong(write))
+                {
+                    group.Add(write);
+                }
             }
 
             if (group.Count == 0)
@@ -99,7 +109,7 @@ public sealed class GroupCommitter : IAsyncDisposable
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         // START TRANSACTION and COMMIT travel in the same batch as the writes: one round trip per commit.
-        await using var batch = new MySqlBatch(connection);
+        await using var batch = new MySqlBatch(connection) { Timeout = _batchTimeoutSeconds };
         batch.BatchCommands.Add(new MySqlBatchCommand("START TRANSACTION"));
         foreach (var write in group)
         {
@@ -152,15 +162,35 @@ public sealed class GroupCommitter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A write that waited longer than a statement may run is failed, never run: the database is not keeping up (stopped,
+    /// hung), and its caller gets a 503 within the deadline instead of waiting behind other writes' timeouts.
+    /// </summary>
+    private bool FailIfWaitedTooLong(JobWrite write)
+    {
+        if (_maxQueueWait == Timeout.InfiniteTimeSpan || write.Age <= _maxQueueWait)
+        {
+            return false;
+        }
+
+        write.Fail(new TimeoutException($"The write waited {write.Age.TotalSeconds:0.0} s for the database and was not run."));
+        return true;
+    }
+
     private async Task CommitAloneAsync(JobWrite write)
     {
+        if (FailIfWaitedTooLong(write))
+        {
+            return;
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync();
                 await using var transaction = await connection.BeginTransactionAsync();
-                await using var batch = new MySqlBatch(connection, transaction);
+                await using var batch = new MySqlBatch(connection, transaction) { Timeout = _batchTimeoutSeconds };
                 write.AddTo(batch);
                 var result = Convert.ToInt32(await batch.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
                 await transaction.CommitAsync();

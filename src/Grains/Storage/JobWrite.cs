@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MySqlConnector;
 
 namespace CompassCi.Grains.Storage;
@@ -13,6 +14,7 @@ internal sealed class JobWrite
     public const string RowCount = "SELECT ROW_COUNT()";
 
     private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _queuedAt = Stopwatch.GetTimestamp();
 
     public JobWrite(IReadOnlyList<SqlStatement> statements, string resultSql)
     {
@@ -29,6 +31,9 @@ internal sealed class JobWrite
     public string ResultSql { get; }
 
     public Task<int> Completion => _done.Task;
+
+    /// <summary>How long ago the write was queued.</summary>
+    public TimeSpan Age => Stopwatch.GetElapsedTime(_queuedAt);
 
     /// <summary>Adds the statements and the result query to <paramref name="batch"/>.</summary>
     public void AddTo(MySqlBatch batch)

@@ -34,15 +34,18 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
     // sun_path is 108 bytes including the terminating NUL.
     private const int MaxSocketPathBytes = 107;
     private const int Sigterm = 15;
+    private const int Sigcont = 18;
     private const int MaxRecentOutputLines = 50;
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly Process? _process;
-    private readonly int _serverPid;
+    // Replaced when the supervisor restarts a server that died (LocalMariaDb.Supervision.cs).
+    private Process? _process;
+    private int _serverPid;
     private readonly string _dataDirectory;
     private readonly string? _privateSocketDirectory;
     private readonly TimeSpan _shutdownTimeout;
+    private readonly LocalMariaDbOptions _options;
     private readonly string _user;
     private readonly ILogger _logger;
     private readonly MySqlConnectionStringBuilder _applicationConnection;
@@ -61,6 +64,7 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
     {
         _process = process;
         _serverPid = serverPid;
+        _options = options;
         _dataDirectory = dataDirectory;
         _privateSocketDirectory = socketPath.StartsWith(dataDirectory + "/", StringComparison.Ordinal) ? null : Path.GetDirectoryName(socketPath);
         _shutdownTimeout = options.ShutdownTimeout;
@@ -218,6 +222,8 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
         if (_process is not null)
         {
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+            // No restart of the server we are about to stop; a restart under way finishes or gives up first.
+            await StopSupervisingAsync();
             // If our server was replaced as stale, the state file now describes the replacement's.
             if (ReadState(_dataDirectory)?.ServerPid == _serverPid)
             {
@@ -232,7 +238,12 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
             }
         }
 
-        // Idle pooled connections to a stopped server would only fail on first use.
+        await ClearPoolsAsync();
+    }
+
+    /// <summary>Idle pooled connections to a stopped (or replaced) server would only fail on first use.</summary>
+    private async Task ClearPoolsAsync()
+    {
         foreach (var connectionString in _issuedConnectionStrings.Keys)
         {
             await using var connection = new MySqlConnection(connectionString);
@@ -258,17 +269,83 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
         ILogger logger,
         CancellationToken ct)
     {
+        var (process, errorLog, errorLogStart, recentOutput) = Launch(serverPath, dataDirectory, socketPath, port, logger);
+        try
+        {
+            var server = new LocalMariaDb(process, process.Id, dataDirectory, socketPath, port, options, password, logger);
+            bool ready;
+            try
+            {
+                ready = await WaitUntilReadyAsync(server.RootConnectionString, process, options.StartupTimeout, ct);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException(
+                    $"MariaDB did not accept connections within {options.StartupTimeout.TotalSeconds:0} s. Tail of {errorLog}:\n{ReadTail(errorLog, errorLogStart)}", ex);
+            }
+
+            if (!ready)
+            {
+                var log = ReadTail(errorLog, errorLogStart);
+                if (retryIfPortTaken && log.Contains("Bind on TCP/IP port", StringComparison.Ordinal))
+                {
+                    process.Dispose();
+                    return null;
+                }
+
+                throw new InvalidOperationException(
+                    $"MariaDB exited with code {process.ExitCode} during start-up. Tail of {errorLog}:\n{log}\n{string.Join('\n', recentOutput)}".TrimEnd());
+            }
+
+            await server.BootstrapAsync(options.Database, password, ct);
+            WriteState(dataDirectory, new ServerState(process.Id, Environment.ProcessId, CurrentProcessStart(), port, socketPath));
+            AppDomain.CurrentDomain.ProcessExit += server.OnProcessExit;
+            logger.LogInformation("MariaDB {Pid} ready on 127.0.0.1:{Port}", process.Id, port);
+            server.StartSupervising(serverPath);
+            return server;
+        }
+        catch
+        {
+            // Never leave a half-started server behind: it would hold the data directory.
+            await StopAsync(process, options.ShutdownTimeout, logger);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts mariadbd on <paramref name="dataDirectory"/> and <paramref name="port"/>, in a session (and so a process
+    /// group) of its own: a signal meant for our group — a terminal's Ctrl-C, <c>kill -- -PGID</c> — must not stop the
+    /// database while the silo still needs it to shut down. The caller stops it, after the silo.
+    /// </summary>
+    private static (Process Process, string ErrorLog, long ErrorLogStart, ConcurrentQueue<string> RecentOutput) Launch(
+        string serverPath, string dataDirectory, string socketPath, int port, ILogger logger)
+    {
         var errorLog = Path.Combine(dataDirectory, ErrorLogFileName);
         // The log is appended to across runs; diagnostics should show only this run's lines.
         var errorLogStart = File.Exists(errorLog) ? new FileInfo(errorLog).Length : 0;
 
-        var startInfo = new ProcessStartInfo(serverPath)
+        // setsid (util-linux, essential on Debian) calls setsid() and execs mariadbd in place: the pid stays the one we
+        // started, so stopping, the pid file and the state file all name the same process. It only forks when its
+        // caller leads a process group, which a freshly started child never does.
+        var setsid = OperatingSystem.IsWindows() ? null : FindExecutable("setsid");
+        if (setsid is null && !OperatingSystem.IsWindows())
+        {
+            logger.LogWarning("No setsid found: MariaDB shares this process's group, so a signal to the whole group stops it too");
+        }
+
+        var startInfo = new ProcessStartInfo(setsid ?? serverPath)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = false,
         };
+        if (setsid is not null)
+        {
+            startInfo.ArgumentList.Add(serverPath);
+        }
+
         // --no-defaults must come first: nothing from /etc/mysql may leak into a private server.
         startInfo.ArgumentList.Add("--no-defaults");
         startInfo.ArgumentList.Add($"--datadir={dataDirectory}");
@@ -320,47 +397,7 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        try
-        {
-            var server = new LocalMariaDb(process, process.Id, dataDirectory, socketPath, port, options, password, logger);
-            bool ready;
-            try
-            {
-                ready = await WaitUntilReadyAsync(server.RootConnectionString, process, options.StartupTimeout, ct);
-            }
-            catch (TimeoutException ex)
-            {
-                throw new TimeoutException(
-                    $"MariaDB did not accept connections within {options.StartupTimeout.TotalSeconds:0} s. Tail of {errorLog}:\n{ReadTail(errorLog, errorLogStart)}", ex);
-            }
-
-            if (!ready)
-            {
-                var log = ReadTail(errorLog, errorLogStart);
-                if (retryIfPortTaken && log.Contains("Bind on TCP/IP port", StringComparison.Ordinal))
-                {
-                    process.Dispose();
-                    return null;
-                }
-
-                throw new InvalidOperationException(
-                    $"MariaDB exited with code {process.ExitCode} during start-up. Tail of {errorLog}:\n{log}\n{string.Join('\n', recentOutput)}".TrimEnd());
-            }
-
-            await server.BootstrapAsync(options.Database, password, ct);
-            WriteState(dataDirectory, new ServerState(process.Id, Environment.ProcessId, CurrentProcessStart(), port, socketPath));
-            AppDomain.CurrentDomain.ProcessExit += server.OnProcessExit;
-            logger.LogInformation("MariaDB {Pid} ready on 127.0.0.1:{Port}", process.Id, port);
-            return server;
-        }
-        catch
-        {
-            // Never leave a half-started server behind: it would hold the data directory.
-            await StopAsync(process, options.ShutdownTimeout, logger);
-            process.Dispose();
-            throw;
-        }
+        return (process, errorLog, errorLogStart, recentOutput);
     }
 
     /// <summary>
@@ -523,16 +560,19 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
                 throw new Win32Exception(error);
             }
         }
+
+        // A stopped server (SIGSTOP, a debugger) would hold the SIGTERM until someone continued it.
+        _ = SysKill(process.Id, Sigcont);
     }
 
     // Only a signal: the process is going away and cannot wait 20 s, but mariadbd shuts down cleanly on its own.
     private void OnProcessExit(object? sender, EventArgs e)
     {
-        if (_process is not null && Volatile.Read(ref _disposed) == 0)
+        if (Volatile.Read(ref _process) is { } process && Volatile.Read(ref _disposed) == 0)
         {
             try
             {
-                SendTerminate(_process);
+                SendTerminate(process);
             }
             catch (Exception ex) when (ex is InvalidOperationException or Win32Exception)
             {

@@ -45,11 +45,36 @@ public sealed class CompassCiOptions : ICheckedOptions
     /// <summary>HTTP address of the REST gateway when neither --urls nor ASPNETCORE_URLS says. Default http://127.0.0.1:3000.</summary>
     public string HttpUrl { get; set; } = "http://127.0.0.1:3000";
 
+    /// <summary>
+    /// How long opening a database connection may take (MySqlConnector's Connection Timeout). Default 5 s: a stopped
+    /// or unreachable server then costs a client a quick 503, not a hang. A Connection Timeout in
+    /// <see cref="ConnectionString"/> wins.
+    /// </summary>
+    public int DatabaseConnectTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// How long one SQL statement (or one group commit's batch) may run (MySqlConnector's Default Command Timeout);
+    /// the driver then gives up within 2 s more, and a job write queued for longer than this is failed without being
+    /// run. Default 5 s, far above what a 256-write group commit takes; schema migrations set their own, longer limits,
+    /// and a consume's long-poll waits in memory, not in the database. A Default Command Timeout in
+    /// <see cref="ConnectionString"/> wins.
+    /// </summary>
+    public int DatabaseCommandTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// How long a stop (SIGTERM, Ctrl-C) may take: handing grains over and leaving the membership table. Default 10 s;
+    /// past it the silo exits anyway, which a cluster survives like any other silo's death.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <inheritdoc/>
     public IEnumerable<string> Check()
     {
         IEnumerable<string> problems =
         [
+            .. OptionRules.Between(Section, nameof(DatabaseConnectTimeoutSeconds), DatabaseConnectTimeoutSeconds, 1, 300, " of seconds"),
+            .. OptionRules.Between(Section, nameof(DatabaseCommandTimeoutSeconds), DatabaseCommandTimeoutSeconds, 1, 3_600, " of seconds"),
+            .. OptionRules.Between(Section, nameof(ShutdownTimeout), ShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
             .. OptionRules.Between(Section, nameof(DatabasePort), DatabasePort, 0, 65_535),
             .. OptionRules.Between(Section, nameof(SiloPort), SiloPort, 0, 65_535),
             .. OptionRules.Between(Section, nameof(GatewayPort), GatewayPort, 0, 65_535),

@@ -19,11 +19,13 @@ public static class DatabaseBootstrap
             loggers.CreateLogger(typeof(DatabaseBootstrap)).LogInformation("No connection string configured: running a private MariaDB in {Directory}", directory);
             server = await LocalMariaDb.StartAsync(
                 new LocalMariaDbOptions { DataDirectory = directory, Port = options.DatabasePort, InstallIfMissing = options.InstallDatabase },
+                loggers.CreateLogger<LocalMariaDb>(),
                 cancellationToken);
             connectionString = server.ConnectionString;
         }
 
         await new SchemaMigrator(connectionString, loggers.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
-        return (connectionString, server);
+        // Migrations set their own, longer limits; everything after them gets the deadlines.
+        return (DatabaseDeadlines.Apply(connectionString, options), server);
     }
 }

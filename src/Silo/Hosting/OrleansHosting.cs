@@ -21,6 +21,10 @@ public static class OrleansHosting
                 o.ServiceId = options.ServiceId;
             });
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("CompassCi:Membership"));
+            // A database error in a grain on another silo must reach the caller as itself (its error number and message
+            // decide 503 or 400). Orleans only serializes exceptions of namespaces it was told about; for any other it
+            // fails the whole response with CodecNotFoundException, which the caller could only answer with a 500.
+            silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("MySqlConnector"));
             silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), FreePort.OrPick(options.SiloPort), FreePort.OrPick(options.GatewayPort));
             silo.UseAdoNetClustering(o =>
             {

@@ -38,18 +38,57 @@ public sealed partial class SiloProcess : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>
+    /// Starts a silo as the README's run command does: no connection string, so it runs its own private MariaDB in
+    /// <paramref name="dataDirectory"/>/mariadb. With <paramref name="ownProcessGroup"/> it is started through setsid,
+    /// leading a process group of its own, as a shell's job or a systemd unit would (see <see cref="SignalProcessGroup"/>).
+    /// </summary>
+    public static async Task<SiloProcess> StartWithPrivateDatabaseAsync(
+        string dataDirectory, string clusterId, bool ownProcessGroup = false, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        {
+            ["CompassCi__DataDirectory"] = dataDirectory,
+            ["CompassCi__InstallDatabase"] = "false",
+        };
+        var silo = Launch("", clusterId, all, ownProcessGroup);
+        await silo.WaitReadyAsync();
+        return silo;
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to this silo's whole process group (<c>kill -SIG -- -PGID</c>); it must lead one.</summary>
+    public void SignalProcessGroup(int signal)
+    {
+        if (SendSignal(-_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill(-{_process.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to the silo process alone.</summary>
+    public void Signal(int signal) => _ = SendSignal(_process.Id, signal);
+
     /// <summary>Starts a silo without waiting for it (for a silo expected to refuse to start).</summary>
-    public static SiloProcess Launch(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
+    public static SiloProcess Launch(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null) =>
+        Launch(connectionString, clusterId, settings, ownProcessGroup: false);
+
+    private static SiloProcess Launch(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings, bool ownProcessGroup)
     {
         var port = FreePort.Pick();
         var logPath = Path.Combine(Path.GetTempPath(), $"compassci-silo-{clusterId}-{port}.log");
-        var info = new ProcessStartInfo("dotnet")
+        // setsid execs dotnet in place (a fresh child leads no group, so it need not fork): the pid stays the silo's.
+        var info = new ProcessStartInfo(ownProcessGroup ? "setsid" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = RepoPaths.Root,
         };
+        if (ownProcessGroup)
+        {
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(RepoPaths.SiloDll);
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["CompassCi__ConnectionString"] = connectionString;
