@@ -267,6 +267,7 @@ public class JobDocumentReaderTests
             tagged_int: !!int "8"
             literal: |
               42
+            after: x
             """);
 
         Assert.Equal("5", job["single"]!.GetValue<string>());
