@@ -88,6 +88,14 @@ until curl -s -f -o /dev/null --max-time 2 "${url}/readyz"; do
 done
 echo "run.sh: silo ${silo_pid} is ready"
 
+# CPU seconds (user + system) the silo has used so far, from /proc: the bench's work is the difference.
+silo_cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/${silo_pid}/stat"
+}
+
+cpu_before=$(silo_cpu_seconds)
 status=0
 dotnet "$bench_dll" --url "$url" --silo-pid "$silo_pid" "$@" || status=$?
+cpu_after=$(silo_cpu_seconds)
+echo "silo CPU for the run: $(awk -v a="$cpu_after" -v b="$cpu_before" 'BEGIN { printf "%.1f", a - b }') s (user + system)"
 exit "$status"
