@@ -31,12 +31,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts a silo and waits until /readyz answers 200.</summary>
-    public static async Task<SiloProcess> StartAsync(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
-    {
-        var silo = Launch(connectionString, clusterId, settings);
-        await silo.WaitReadyAsync();
-        return silo;
-    }
+    public static Task<SiloProcess> StartAsync(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null) =>
+        StartReadyAsync(() => Launch(connectionString, clusterId, settings));
 
     /// <summary>
     /// Starts a silo as the README's run command does: no connection string, so it runs its own private MariaDB in
@@ -51,9 +47,29 @@ public sealed partial class SiloProcess : IAsyncDisposable
             ["CompassCi__DataDirectory"] = dataDirectory,
             ["CompassCi__InstallDatabase"] = "false",
         };
-        var silo = Launch("", clusterId, all, ownProcessGroup);
-        await silo.WaitReadyAsync();
-        return silo;
+        return await StartReadyAsync(() => Launch("", clusterId, all, ownProcessGroup));
+    }
+
+    /// <summary>
+    /// Launches until a silo is ready. The HTTP port is picked free and then bound by the silo; between the two, another
+    /// process on this busy machine (a test's MariaDB, another silo) may take it, and the silo exits at once: pick again.
+    /// </summary>
+    private static async Task<SiloProcess> StartReadyAsync(Func<SiloProcess> launch)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            var silo = launch();
+            try
+            {
+                await silo.WaitReadyAsync();
+                return silo;
+            }
+            catch (InvalidOperationException error) when (attempt < attempts && silo.HasExited && error.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await silo.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Sends <paramref name="signal"/> to this silo's whole process group (<c>kill -SIG -- -PGID</c>); it must lead one.</summary>
