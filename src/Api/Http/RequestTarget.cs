@@ -16,6 +16,13 @@ public static class RequestTarget
     public static IApplicationBuilder UseRequestTargetCheck(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        // Every request passes here: one with no escape and no raw control character has nothing to check.
+        if (!raw.Contains('%', StringComparison.Ordinal) && !raw.Any(c => c < 0x20 || c == 0x7F))
+        {
+            await next(context);
+            return;
+        }
+
         var queryStart = raw.IndexOf('?', StringComparison.Ordinal);
         var (path, query) = queryStart < 0 ? (raw, string.Empty) : (raw[..queryStart], raw[(queryStart + 1)..]);
         if ((PathProblem(path, context.GetEndpoint() as RouteEndpoint) ?? QueryProblem(query)) is { } problem)

@@ -1,131 +1,235 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace CompassCi.Tests.Integration.Infrastructure;
+namespace CompassCi.Tests.Integration.Hostile;
+
+/// <summary>What came back for one raw request.</summary>
+public sealed record RawAnswer(int? Status, string Head, byte[] Body, bool Closed, bool TimedOut, TimeSpan Elapsed, string? SendError)
+{
+    public string BodyText => Encoding.UTF8.GetString(Body);
+
+    /// <summary>A short description for messages and the summary: the status or what happened instead.</summary>
+    public string Outcome => TimedOut ? "no answer (hang)" : Status is { } s ? s.ToString(CultureInfo.InvariantCulture) : "closed without an answer";
+}
 
 /// <summary>
-/// HTTP/1.1 written byte for byte over a socket: what HttpClient will not send (a bad chunk size, a body shorter than
-/// its Content-Length, a body trickled a byte at a time) and what it would hide (the exact status line).
+/// Sends a request over a plain TCP socket, byte for byte as given: an HTTP client library would repair or refuse
+/// exactly what the corpus is about (bad chunk sizes, lying Content-Length, bytes a header may not hold, a trickled body).
+/// The answer is read while the body is still going out, since a server may answer (413, 408) before it has read it all.
 /// </summary>
 public static class RawHttp
 {
-    /// <summary>What came back: the status (0 when the connection closed without one), the whole text, and how long it took.</summary>
-    public sealed record Answer(int Status, string Text, TimeSpan Took)
+    private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
+
+    public static async Task<RawAnswer> SendAsync(Uri server, byte[] head, byte[] body, HostileCase hostile, CancellationToken cancellationToken)
     {
-        public string Body
-        {
-            get
-            {
-                var end = Text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (end < 0)
-                {
-                    return string.Empty;
-                }
+        var clock = Stopwatch.StartNew();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(hostile.Timeout);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(server.Host, server.Port, timeout.Token);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
 
-                var body = Text[(end + 4)..];
-                return Text[..end].Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase) ? Unchunk(body) : body;
-            }
-        }
-
-        private static string Unchunk(string chunked)
-        {
-            var text = new StringBuilder();
-            var at = 0;
-            while (chunked.IndexOf("\r\n", at, StringComparison.Ordinal) is var line and >= 0
-                && int.TryParse(chunked.AsSpan(at, line - at), System.Globalization.NumberStyles.HexNumber, null, out var size) && size > 0)
-            {
-                // Sizes count bytes; the responses read here are ASCII JSON, where bytes and characters agree.
-                text.Append(chunked, line + 2, Math.Min(size, chunked.Length - line - 2));
-                at = line + 2 + size + 2;
-            }
-
-            return text.ToString();
-        }
-    }
-
-    /// <summary>Sends <paramref name="head"/> (request line and headers, without the blank line), then each part of the body after its delay.</summary>
-    public static async Task<Answer> SendAsync(Uri server, string head, IEnumerable<(TimeSpan Delay, byte[] Bytes)> body, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(server);
-        ArgumentNullException.ThrowIfNull(body);
-        var watch = Stopwatch.StartNew();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        using var client = new TcpClient();
-        await client.ConnectAsync(server.Host, server.Port, deadline.Token);
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head + "\r\n\r\n"), deadline.Token);
-        var reading = ReadAllAsync(stream, deadline.Token);
+        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var sending = WriteAsync(stream, head, body, hostile, stopSending.Token);
+        var response = new MemoryStream();
+        int? status = null;
+        string headText = string.Empty;
+        var closed = false;
+        var timedOut = false;
         try
         {
-            foreach (var (delay, bytes) in body)
-            {
-                // The server may answer (and close) before the body is all sent: that answer is what is tested.
-                if (await Task.WhenAny(reading, Task.Delay(delay, deadline.Token)) == reading)
-                {
-                    break;
-                }
-
-                await stream.WriteAsync(bytes, deadline.Token);
-            }
+            (status, headText, closed) = await ReadAnswerAsync(stream, response, hostile.Method.Equals("HEAD", StringComparison.OrdinalIgnoreCase), timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            timedOut = true;
         }
         catch (IOException)
         {
-            // The server closed the connection mid-body; its answer, if any, is in what was read.
+            // Reset by the server: whatever arrived before it is the answer.
+            closed = status is null;
         }
 
-        var text = await reading;
-        return new Answer(StatusOf(text), text, watch.Elapsed);
+        await stopSending.CancelAsync();
+        var sendError = await sending;
+        socket.Close();
+        return new RawAnswer(status, headText, response.ToArray(), closed, timedOut, clock.Elapsed, sendError);
     }
 
-    /// <summary>One request with its whole body at once.</summary>
-    public static Task<Answer> SendAsync(Uri server, string head, byte[] body, CancellationToken cancellationToken) =>
-        SendAsync(server, head, [(TimeSpan.Zero, body)], TimeSpan.FromSeconds(30), cancellationToken);
-
-    private static async Task<string> ReadAllAsync(NetworkStream stream, CancellationToken cancellationToken)
+    /// <summary>Writes the request; a server that answers and closes early makes writing fail, which is no error of the case.</summary>
+    private static async Task<string?> WriteAsync(NetworkStream stream, byte[] head, byte[] body, HostileCase hostile, CancellationToken cancellationToken)
     {
-        var received = new MemoryStream();
-        var buffer = new byte[8192];
         try
         {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            await stream.WriteAsync(head, cancellationToken);
+            switch (hostile.Send)
             {
-                await received.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None);
-                if (Complete(received))
-                {
+                case SendMode.Normal:
+                    for (var at = 0; at < body.Length; at += 64 * 1024)
+                    {
+                        await stream.WriteAsync(body.AsMemory(at, Math.Min(64 * 1024, body.Length - at)), cancellationToken);
+                    }
+
                     break;
+                case SendMode.Trickle:
+                    for (var at = 0; at < body.Length; at += hostile.TrickleBytesPerSecond)
+                    {
+                        await stream.WriteAsync(body.AsMemory(at, Math.Min(hostile.TrickleBytesPerSecond, body.Length - at)), cancellationToken);
+                        // The pace of a slow client, not a wait for the server: that is what this case is.
+                        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                    }
+
+                    break;
+                case SendMode.Stall:
+                    break;
+            }
+
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        catch (Exception error) when (error is IOException or SocketException or ObjectDisposedException)
+        {
+            return error.Message;
+        }
+    }
+
+    /// <summary>Reads one response (skipping interim 1xx ones): status, head, and its body by Content-Length, chunks, or to the end.</summary>
+    private static async Task<(int? Status, string Head, bool Closed)> ReadAnswerAsync(NetworkStream stream, MemoryStream body, bool isHead, CancellationToken cancellationToken)
+    {
+        var buffer = new List<byte>();
+        var chunk = new byte[64 * 1024];
+        async Task<bool> MoreAsync()
+        {
+            var read = await stream.ReadAsync(chunk, cancellationToken);
+            buffer.AddRange(chunk.AsSpan(0, read));
+            return read > 0;
+        }
+
+        while (true)
+        {
+            int headEnd;
+            while ((headEnd = IndexOf(buffer, HeadEnd)) < 0)
+            {
+                if (!await MoreAsync())
+                {
+                    return (null, Encoding.Latin1.GetString([.. buffer]), buffer.Count == 0);
                 }
             }
-        }
-        catch (IOException)
-        {
-            // Reset by the server: keep what arrived.
-        }
 
-        return Encoding.UTF8.GetString(received.ToArray());
+            var head = Encoding.Latin1.GetString([.. buffer.GetRange(0, headEnd)]);
+            buffer.RemoveRange(0, headEnd + HeadEnd.Length);
+            var statusLine = head.Split("\r\n")[0].Split(' ');
+            if (statusLine.Length < 2 || !int.TryParse(statusLine[1], NumberStyles.None, CultureInfo.InvariantCulture, out var status))
+            {
+                return (null, head, false);
+            }
+
+            if (status is >= 100 and < 200)
+            {
+                continue;
+            }
+
+            var headers = head.Split("\r\n").Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2)
+                .ToLookup(p => p[0].Trim().ToLowerInvariant(), p => p[1].Trim());
+            if (isHead || status is 204 or 304)
+            {
+                return (status, head, false);
+            }
+
+            try
+            {
+                await ReadBodyAsync(headers, buffer, MoreAsync, body);
+            }
+            catch (IOException)
+            {
+                // Reset after the head (a server closing on a body it will not read): the status stands.
+                body.Write([.. buffer]);
+            }
+
+            return (status, head, false);
+        }
     }
 
-    /// <summary>A response with a Content-Length is complete once that many body bytes arrived.</summary>
-    private static bool Complete(MemoryStream received)
+    private static async Task ReadBodyAsync(ILookup<string, string> headers, List<byte> buffer, Func<Task<bool>> more, MemoryStream body)
     {
-        var text = Encoding.UTF8.GetString(received.GetBuffer(), 0, (int)received.Length);
-        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        if (end < 0)
+        if (headers["transfer-encoding"].Any(v => v.Contains("chunked", StringComparison.OrdinalIgnoreCase)))
         {
-            return false;
+            await ReadChunkedAsync(buffer, more, body);
         }
-
-        if (text[..end].Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase))
+        else if (headers["content-length"].FirstOrDefault() is { } lengthText && long.TryParse(lengthText, CultureInfo.InvariantCulture, out var length))
         {
-            return text.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal) || text[(end + 4)..].StartsWith("0\r\n\r\n", StringComparison.Ordinal);
-        }
+            while (buffer.Count < length && await more())
+            {
+            }
 
-        var length = text[..end].Split("\r\n").Select(l => l.Split(':', 2)).FirstOrDefault(p => p.Length == 2 && p[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase));
-        return length is not null && int.TryParse(length[1].Trim(), out var bytes) && Encoding.UTF8.GetByteCount(text[(end + 4)..]) >= bytes;
+            body.Write([.. buffer.Take((int)Math.Min(length, buffer.Count))]);
+        }
+        else
+        {
+            while (await more())
+            {
+            }
+
+            body.Write([.. buffer]);
+        }
     }
 
-    private static int StatusOf(string text) =>
-        text.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && text.Length >= 12 && int.TryParse(text.AsSpan(9, 3), out var status) ? status : 0;
+    private static async Task ReadChunkedAsync(List<byte> buffer, Func<Task<bool>> more, MemoryStream body)
+    {
+        while (true)
+        {
+            int lineEnd;
+            while ((lineEnd = IndexOf(buffer, "\r\n"u8.ToArray())) < 0)
+            {
+                if (!await more())
+                {
+                    return;
+                }
+            }
+
+            var sizeText = Encoding.ASCII.GetString([.. buffer.GetRange(0, lineEnd)]).Split(';')[0].Trim();
+            buffer.RemoveRange(0, lineEnd + 2);
+            if (!int.TryParse(sizeText, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var size) || size == 0)
+            {
+                return;
+            }
+
+            while (buffer.Count < size + 2)
+            {
+                if (!await more())
+                {
+                    body.Write([.. buffer]);
+                    return;
+                }
+            }
+
+            body.Write([.. buffer.GetRange(0, size)]);
+            buffer.RemoveRange(0, size + 2);
+        }
+    }
+
+    private static int IndexOf(List<byte> haystack, byte[] needle)
+    {
+        for (var i = 0; i + needle.Length <= haystack.Count; i++)
+        {
+            var match = true;
+            for (var j = 0; j < needle.Length && match; j++)
+            {
+                match = haystack[i + j] == needle[j];
+            }
+
+            if (match)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }
