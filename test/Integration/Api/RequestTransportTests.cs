@@ -25,13 +25,12 @@ public sealed class RequestTransportTests(SiloFixture fixture) : IClassFixture<S
     public async Task A_chunk_size_that_is_not_hex_gets_400_naming_the_body(string path)
     {
         var before = await CountsAsync();
-        var answer = await RawHttp.SendAsync(
-            fixture.Silo.BaseAddress,
+        var answer = await SendAsync(
             $"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
             "zz\r\n{\"suite\":\"a\"}\r\n0\r\n\r\n"u8.ToArray(),
-            TestContext.Current.CancellationToken);
+            new RawSend("POST", TimeSpan.FromSeconds(30)));
 
-        Assert.True(answer.Status == 400, $"expected 400, got: {answer.Text}");
+        Assert.True(answer.Status == 400, $"expected 400, got: {answer.Outcome} {answer.BodyText}");
         Assert.Equal("body", FirstErrorField(answer));
         Assert.Equal(before, await CountsAsync());
     }
@@ -41,16 +40,14 @@ public sealed class RequestTransportTests(SiloFixture fixture) : IClassFixture<S
     public async Task A_body_that_never_comes_gets_408_within_seconds(string path)
     {
         var before = await CountsAsync();
-        var answer = await RawHttp.SendAsync(
-            fixture.Silo.BaseAddress,
+        var answer = await SendAsync(
             $"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 1000",
-            [(TimeSpan.Zero, "{\"suite\":"u8.ToArray())],
-            TimeSpan.FromSeconds(30),
-            TestContext.Current.CancellationToken);
+            "{\"suite\":"u8.ToArray(),
+            new RawSend("POST", TimeSpan.FromSeconds(30)));
 
-        Assert.True(answer.Status == 408, $"expected 408, got after {answer.Took}: {answer.Text}");
+        Assert.True(answer.Status == 408, $"expected 408, got after {answer.Elapsed}: {answer.Outcome} {answer.BodyText}");
         // Five seconds of grace at 240 bytes/s, then the verdict; the 30 s budget is far away.
-        Assert.InRange(answer.Took, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15));
+        Assert.InRange(answer.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15));
         Assert.Equal(before, await CountsAsync());
     }
 
@@ -59,15 +56,13 @@ public sealed class RequestTransportTests(SiloFixture fixture) : IClassFixture<S
     {
         var body = Encoding.ASCII.GetBytes("{\"suite\":\"slow\",\"my_account\":\"b\",\"padding\":\"" + new string('x', 60) + "\"}");
         var before = await CountsAsync();
-        var answer = await RawHttp.SendAsync(
-            fixture.Silo.BaseAddress,
+        var answer = await SendAsync(
             $"POST /api/v1/jobs HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {body.Length}",
-            body.Select(b => (TimeSpan.FromSeconds(1), new[] { b })),
-            TimeSpan.FromSeconds(60),
-            TestContext.Current.CancellationToken);
+            body,
+            new RawSend("POST", TimeSpan.FromSeconds(60), SendMode.Trickle, TrickleBytesPerSecond: 1));
 
-        Assert.True(answer.Status == 408, $"expected 408, got after {answer.Took}: {answer.Text}");
-        Assert.True(answer.Took < TimeSpan.FromSeconds(body.Length), $"the answer came only after the whole body ({answer.Took})");
+        Assert.True(answer.Status == 408, $"expected 408, got after {answer.Elapsed}: {answer.Outcome} {answer.BodyText}");
+        Assert.True(answer.Elapsed < TimeSpan.FromSeconds(body.Length), $"the answer came only after the whole body ({answer.Elapsed})");
         Assert.Equal(before, await CountsAsync());
     }
 
@@ -117,8 +112,11 @@ public sealed class RequestTransportTests(SiloFixture fixture) : IClassFixture<S
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
     }
 
-    private static string? FirstErrorField(RawHttp.Answer answer) =>
-        JsonNode.Parse(answer.Body)?["errors"] is JsonObject errors ? errors.Select(e => e.Key).FirstOrDefault() : null;
+    private Task<RawAnswer> SendAsync(string head, byte[] body, RawSend how) =>
+        RawHttp.SendAsync(fixture.Silo.BaseAddress, Encoding.ASCII.GetBytes(head + "\r\n\r\n"), body, how, TestContext.Current.CancellationToken);
+
+    private static string? FirstErrorField(RawAnswer answer) =>
+        JsonNode.Parse(answer.BodyText)?["errors"] is JsonObject errors ? errors.Select(e => e.Key).FirstOrDefault() : null;
 
     private async Task<string> CountsAsync() =>
         (await Sql.RowsAsync(

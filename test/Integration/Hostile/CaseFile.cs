@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
+using CompassCi.Tests.Integration.Infrastructure;
+
 namespace CompassCi.Tests.Integration.Hostile;
 
 /// <summary>

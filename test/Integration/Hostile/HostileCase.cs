@@ -1,17 +1,6 @@
+using CompassCi.Tests.Integration.Infrastructure;
+
 namespace CompassCi.Tests.Integration.Hostile;
-
-/// <summary>How a case's bytes go out: all at once, the body a few bytes a second, or not at all after the head.</summary>
-public enum SendMode
-{
-    /// <summary>Head and body at once.</summary>
-    Normal,
-
-    /// <summary>The head at once, then the body <see cref="HostileCase.TrickleBytesPerSecond"/> bytes a second.</summary>
-    Trickle,
-
-    /// <summary>The head at once, then nothing: the body its Content-Length promises never comes.</summary>
-    Stall,
-}
 
 /// <summary>
 /// One request of the hostile corpus, as read from a case file (README.md describes the format). The texts still hold
@@ -66,6 +55,9 @@ public sealed record HostileCase
 
     /// <summary>The method as sent (the request line's first word).</summary>
     public string Method => RequestLine.Split(' ', 2)[0];
+
+    /// <summary>How the runner sends this case.</summary>
+    public RawSend How => new(Method, Timeout, Send, TrickleBytesPerSecond);
 
     /// <summary>A case expecting only success changes state on purpose; every other one must leave the rows as they were.</summary>
     public bool MustLeaveRowsAlone => !Expect.All(e => e.StartsWith('2'));

@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using CompassCi.Tests.Integration.Infrastructure;
+
 namespace CompassCi.Tests.Integration.Hostile;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed class HostileCorpusTests(HostileSilo silo) : IClassFixture<Hostile
         var before = hostile.MustLeaveRowsAlone ? silo.LastCounts ?? await silo.RowCountsAsync() : null;
         silo.LastCounts = null;
 
-        var answer = await RawHttp.SendAsync(silo.Silo.BaseAddress, head, body, hostile, TestContext.Current.CancellationToken);
+        var answer = await RawHttp.SendAsync(silo.Silo.BaseAddress, head, body, hostile.How, TestContext.Current.CancellationToken);
 
         var problems = Judge(hostile, answer);
         if (before is not null)

@@ -3,7 +3,24 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace CompassCi.Tests.Integration.Hostile;
+namespace CompassCi.Tests.Integration.Infrastructure;
+
+/// <summary>How a request's bytes go out: all at once, the body a few bytes a second, or not at all after the head.</summary>
+public enum SendMode
+{
+    /// <summary>Head and body at once.</summary>
+    Normal,
+
+    /// <summary>The head at once, then the body <see cref="RawSend.TrickleBytesPerSecond"/> bytes a second.</summary>
+    Trickle,
+
+    /// <summary>The head at once, then nothing: the body its Content-Length promises never comes.</summary>
+    Stall,
+}
+
+/// <summary>How to send one raw request, and how long to wait for its answer.</summary>
+/// <param name="Method">The request's method; a HEAD answer has no body to read.</param>
+public sealed record RawSend(string Method, TimeSpan Timeout, SendMode Send = SendMode.Normal, int TrickleBytesPerSecond = 1);
 
 /// <summary>What came back for one raw request.</summary>
 public sealed record RawAnswer(int? Status, string Head, byte[] Body, bool Closed, bool TimedOut, TimeSpan Elapsed, string? SendError)
@@ -23,17 +40,17 @@ public static class RawHttp
 {
     private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
 
-    public static async Task<RawAnswer> SendAsync(Uri server, byte[] head, byte[] body, HostileCase hostile, CancellationToken cancellationToken)
+    public static async Task<RawAnswer> SendAsync(Uri server, byte[] head, byte[] body, RawSend how, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(hostile.Timeout);
+        timeout.CancelAfter(how.Timeout);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(server.Host, server.Port, timeout.Token);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
 
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-        var sending = WriteAsync(stream, head, body, hostile, stopSending.Token);
+        var sending = WriteAsync(stream, head, body, how, stopSending.Token);
         var response = new MemoryStream();
         int? status = null;
         string headText = string.Empty;
@@ -41,7 +58,7 @@ public static class RawHttp
         var timedOut = false;
         try
         {
-            (status, headText, closed) = await ReadAnswerAsync(stream, response, hostile.Method.Equals("HEAD", StringComparison.OrdinalIgnoreCase), timeout.Token);
+            (status, headText, closed) = await ReadAnswerAsync(stream, response, how.Method.Equals("HEAD", StringComparison.OrdinalIgnoreCase), timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -60,12 +77,12 @@ public static class RawHttp
     }
 
     /// <summary>Writes the request; a server that answers and closes early makes writing fail, which is no error of the case.</summary>
-    private static async Task<string?> WriteAsync(NetworkStream stream, byte[] head, byte[] body, HostileCase hostile, CancellationToken cancellationToken)
+    private static async Task<string?> WriteAsync(NetworkStream stream, byte[] head, byte[] body, RawSend how, CancellationToken cancellationToken)
     {
         try
         {
             await stream.WriteAsync(head, cancellationToken);
-            switch (hostile.Send)
+            switch (how.Send)
             {
                 case SendMode.Normal:
                     for (var at = 0; at < body.Length; at += 64 * 1024)
@@ -75,9 +92,9 @@ public static class RawHttp
 
                     break;
                 case SendMode.Trickle:
-                    for (var at = 0; at < body.Length; at += hostile.TrickleBytesPerSecond)
+                    for (var at = 0; at < body.Length; at += how.TrickleBytesPerSecond)
                     {
-                        await stream.WriteAsync(body.AsMemory(at, Math.Min(hostile.TrickleBytesPerSecond, body.Length - at)), cancellationToken);
+                        await stream.WriteAsync(body.AsMemory(at, Math.Min(how.TrickleBytesPerSecond, body.Length - at)), cancellationToken);
                         // The pace of a slow client, not a wait for the server: that is what this case is.
                         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                     }
