@@ -14,13 +14,12 @@ namespace CompassCi.Tests.Integration.Hosting;
 /// Retry-After, each within the deadline (no 500, no hang); the silo serves again without a restart; every job answered
 /// 201 is readable, and no job is handed out twice.
 /// </summary>
-public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DatabaseOutageTests(ITestOutputHelper output) : PrivateDataDirectory("compassci-outage")
 {
     /// <summary>What a client may wait for any answer: a job write queued up to 5 s, then connect 5 s or a statement 5 s plus the driver's 2 s to give up, and slack.</summary>
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan StopFor = TimeSpan.FromSeconds(15);
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "compassci-outage-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentQueue<Answer> _answers = new();
     private readonly ConcurrentDictionary<string, byte> _created = new();
@@ -32,28 +31,13 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifeti
         public TimeSpan Took => End - Start;
     }
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync()
-    {
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
     [Fact]
     public async Task A_killed_and_a_stopped_database_cost_clients_only_quick_503s_with_Retry_After()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var silo = await SiloProcess.StartWithPrivateDatabaseAsync(_dataDirectory, "out" + Guid.NewGuid().ToString("N")[..6]);
+        await using var silo = await SiloProcess.StartWithPrivateDatabaseAsync(DataDirectory, "out" + Guid.NewGuid().ToString("N")[..6]);
         var siloPid = silo.ProcessId;
-        var database = new PrivateDatabaseProcess(_dataDirectory);
+        var database = new PrivateDatabaseProcess(DataDirectory);
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
         {
             BaseAddress = silo.BaseAddress,

@@ -10,31 +10,15 @@ namespace CompassCi.Tests.Integration.Hosting;
 /// the silo first and its database after it, within a bound; a database that is stopped does not hold the silo's
 /// shutdown; a database that dies is restarted and the silo serves again by itself.
 /// </summary>
-public sealed class DatabaseSupervisionTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DatabaseSupervisionTests(ITestOutputHelper output) : PrivateDataDirectory("compassci-supervision")
 {
     private static readonly TimeSpan ShutdownBound = TimeSpan.FromSeconds(15);
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "compassci-supervision-" + Guid.NewGuid().ToString("N")[..8]);
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync()
-    {
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
-        return ValueTask.CompletedTask;
-    }
 
     [Fact]
     public async Task SIGTERM_to_the_whole_process_group_stops_the_silo_within_the_bound_and_its_database_after_it()
     {
-        await using var silo = await SiloProcess.StartWithPrivateDatabaseAsync(_dataDirectory, "grp" + Guid.NewGuid().ToString("N")[..6], ownProcessGroup: true);
-        var database = new PrivateDatabaseProcess(_dataDirectory);
+        await using var silo = await SiloProcess.StartWithPrivateDatabaseAsync(DataDirectory, "grp" + Guid.NewGuid().ToString("N")[..6], ownProcessGroup: true);
+        var database = new PrivateDatabaseProcess(DataDirectory);
         var databasePid = database.Pid;
         Assert.Equal(silo.ProcessId, PrivateDatabaseProcess.ProcessGroup(silo.ProcessId));
         // Out of reach of the group's signal: it stops when the silo is done with it.
@@ -55,8 +39,8 @@ public sealed class DatabaseSupervisionTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task A_stopped_database_does_not_hold_the_silos_shutdown()
     {
-        await using var silo = await SiloProcess.StartWithPrivateDatabaseAsync(_dataDirectory, "stp" + Guid.NewGuid().ToString("N")[..6]);
-        var databasePid = new PrivateDatabaseProcess(_dataDirectory).Pid;
+        await using var silo = await SiloProcess.StartWithPrivateDatabaseAsync(DataDirectory, "stp" + Guid.NewGuid().ToString("N")[..6]);
+        var databasePid = new PrivateDatabaseProcess(DataDirectory).Pid;
         await SubmitAsync(silo);
 
         PrivateDatabaseProcess.Signal(databasePid, PrivateDatabaseProcess.SigStop);
@@ -77,8 +61,8 @@ public sealed class DatabaseSupervisionTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task A_killed_database_is_restarted_on_the_same_port_and_the_silo_serves_again_by_itself()
     {
-        await using var silo = await SiloProcess.StartWithPrivateDatabaseAsync(_dataDirectory, "kil" + Guid.NewGuid().ToString("N")[..6]);
-        var database = new PrivateDatabaseProcess(_dataDirectory);
+        await using var silo = await SiloProcess.StartWithPrivateDatabaseAsync(DataDirectory, "kil" + Guid.NewGuid().ToString("N")[..6]);
+        var database = new PrivateDatabaseProcess(DataDirectory);
         var firstPid = database.Pid;
         await SubmitAsync(silo);
 
