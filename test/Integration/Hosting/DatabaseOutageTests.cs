@@ -61,10 +61,10 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : PrivateDataD
         var stoppedPid = database.Pid;
         Assert.NotEqual(killedPid, stoppedPid);
         var stopAt = Now;
-        PrivateDatabaseProcess.Signal(stoppedPid, PrivateDatabaseProcess.SigStop);
         (int Status, TimeSpan Took) readiness;
         try
         {
+            await PrivateDatabaseProcess.StopAsync(stoppedPid);
             var probeStart = Now;
             using (var ready = await client.GetAsync("/readyz", ct))
             {

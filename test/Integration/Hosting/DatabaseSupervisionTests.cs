@@ -43,7 +43,7 @@ public sealed class DatabaseSupervisionTests(ITestOutputHelper output) : Private
         var databasePid = new PrivateDatabaseProcess(DataDirectory).Pid;
         await SubmitAsync(silo);
 
-        PrivateDatabaseProcess.Signal(databasePid, PrivateDatabaseProcess.SigStop);
+        await PrivateDatabaseProcess.StopAsync(databasePid);
         var clock = Stopwatch.StartNew();
         silo.Signal(PrivateDatabaseProcess.SigTerm);
         var exitCode = await silo.WaitForExitAsync(ShutdownBound + TimeSpan.FromSeconds(10));

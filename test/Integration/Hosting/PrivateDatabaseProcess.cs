@@ -28,12 +28,43 @@ internal sealed class PrivateDatabaseProcess(string dataDirectory)
         kill.WaitForExit();
     }
 
-    // /proc/<pid>/stat: "pid (comm) state ppid pgrp …"; comm may hold spaces, so fields are counted after the last ')'.
-    private static string[]? Stat(int pid)
+    /// <summary>
+    /// SIGSTOP, then wait until every thread of <paramref name="pid"/> is stopped. kill(2) returns before that: the
+    /// kernel wakes one thread, which then stops the others, so on a busy machine a connection thread can still answer
+    /// a query just after the signal was sent (seen once in CI: /readyz 200 right after SIGSTOP).
+    /// </summary>
+    public static async Task StopAsync(int pid)
+    {
+        Signal(pid, SigStop);
+        var stopped = await CompassCi.Tests.Integration.Infrastructure.Eventually.HoldsAsync(
+            () => Task.FromResult(AllThreadsStopped(pid)), TimeSpan.FromSeconds(10));
+        if (!stopped)
+        {
+            throw new InvalidOperationException($"process {pid} did not stop within 10 s of SIGSTOP");
+        }
+    }
+
+    private static bool AllThreadsStopped(int pid)
     {
         try
         {
-            var text = File.ReadAllText($"/proc/{pid}/stat");
+            return Directory.EnumerateDirectories($"/proc/{pid}/task")
+                .All(task => StatAt($"{task}/stat") is { } fields && fields[0] is "T" or "t");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    // /proc/<pid>/stat: "pid (comm) state ppid pgrp …"; comm may hold spaces, so fields are counted after the last ')'.
+    private static string[]? Stat(int pid) => StatAt($"/proc/{pid}/stat");
+
+    private static string[]? StatAt(string path)
+    {
+        try
+        {
+            var text = File.ReadAllText(path);
             return text[(text.LastIndexOf(')') + 2)..].Split(' ');
         }
         catch (IOException)
