@@ -3,6 +3,7 @@ using CompassCi.Api.Health;
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
 using CompassCi.Api.Queues;
+using CompassCi.Api.Results;
 using CompassCi.Api.Stats;
 using CompassCi.Api.Testboxes;
 
@@ -40,6 +41,8 @@ public static class ApiEndpoints
         app.MapClusterSpecEndpoints();
         app.MapClusterEndpoints();
         app.MapLkpClusterSyncEndpoints();
+        app.MapJobStatsEndpoints();
+        app.MapPipelineEndpoints();
         return app;
     }
 }

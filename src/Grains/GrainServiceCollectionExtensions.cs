@@ -2,6 +2,9 @@ using CompassCi.Grains.Configuration;
 using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Effects;
 using CompassCi.Grains.Lifecycle;
+using CompassCi.Grains.Results.Notifications;
+using CompassCi.Grains.Results.Pipeline;
+using CompassCi.Grains.Results.Regression;
 using CompassCi.Grains.Storage;
 using CompassCi.Grains.Submit;
 using CompassCi.Grains.Testboxes;
@@ -27,6 +30,9 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<ClusterJobOptions>(configuration)
         .AddCheckedOptions<JobEffectOptions>(configuration)
         .AddCheckedOptions<JobIdOptions>(configuration)
+        .AddCheckedOptions<PipelineOptions>(configuration)
+        .AddCheckedOptions<RegressionOptions>(configuration)
+        .AddCheckedOptions<WebhookOptions>(configuration)
         .AddCheckedOptions<FailPointOptions>(configuration);
 
     /// <summary>The grains' services on the scheduler database at <paramref name="connectionString"/>.</summary>
@@ -50,6 +56,8 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<HostStore>();
         services.AddSingleton<TestboxStore>();
         services.AddSingleton<IdNodeStore>();
+        services.AddSingleton<ResultStepStore>();
+        services.AddSingleton<JobResultsStore>();
 
         services.AddSingleton<JobIdGenerator>();
         services.AddSingleton<QueueKeyIndex>();
@@ -72,6 +80,13 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<IJobEffectHandler, ClusterReconcileHandler>();
         services.AddSingleton<IJobEffectHandler, EnqueueHandler>();
         services.AddSingleton<IJobEffectHandler, DequeueHandler>();
+        services.AddSingleton<IJobEffectHandler, ExtractHandler>();
+
+        // The results pipeline: extraction, then the post-extract plugins (which run, in which order: PipelineOptions).
+        services.AddSingleton<ExtractStep>();
+        services.AddSingleton<PipelineRunner>();
+        services.AddSingleton<IPostExtractPlugin, RegressionPlugin>();
+        services.AddSingleton<IPostExtractPlugin, NotificationPlugin>();
 
         // First: the silo takes its job id node number before it serves anything.
         services.AddHostedService<JobIdNodeLease>();

@@ -27,7 +27,7 @@ public static class JobEndpoints
             .Produces<JsonObject>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         jobs.MapGet("", ListAsync)
-            .WithSummary("A page of jobs, newest first; pass next as after for the following page.")
+            .WithSummary("A page of jobs, newest first; pass next as after for the following page. Filters: job_stage, my_account, suite, tbox_group, testbox, errid (extraction found it), stat with optional min and max (the stat's value within them).")
             .Produces<JsonObject>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
@@ -119,12 +119,43 @@ public static class JobEndpoints
             }
         }
 
+        var stat = Text("stat");
+        if (stat is not null && stat.Any(c => c is '"' or '\\' || char.IsControl(c)))
+        {
+            errors["stat"] = ["a stat name has no quote, backslash or control character"];
+        }
+
+        double? Number(string name)
+        {
+            if (Text(name) is not { } text)
+            {
+                return null;
+            }
+
+            if (stat is null)
+            {
+                errors[name] = [$"is a bound of a stat's value; give the stat's name as stat"];
+            }
+            else if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
+            {
+                errors[name] = [$"'{text}' is not a number"];
+            }
+            else
+            {
+                return number;
+            }
+
+            return null;
+        }
+
+        var min = Number("min");
+        var max = Number("max");
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
-        var page = await queries.ListAsync(new JobQuery(stage, Text("my_account"), Text("suite"), Text("tbox_group"), Text("testbox"), before, limit));
+        var page = await queries.ListAsync(new JobQuery(stage, Text("my_account"), Text("suite"), Text("tbox_group"), Text("testbox"), before, limit, Text("errid"), stat, min, max));
         var items = new JsonArray([.. page.Select(j => (JsonNode)JobJson.Render(j))]);
         var next = page.Count == limit ? PageCursor.Encode(page[^1].Id) : null;
         return Results.Json(new JsonObject { ["jobs"] = items, ["next"] = next });

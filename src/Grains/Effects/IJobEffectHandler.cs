@@ -15,6 +15,12 @@ public interface IJobEffectHandler
     /// </summary>
     bool Detached { get; }
 
+    /// <summary>
+    /// Whether the handler only hands the work over (publishes it) and the one who finishes it marks the effect done.
+    /// Until then the effect stays due, and the sweeper hands it over again.
+    /// </summary>
+    bool DoneElsewhere => false;
+
     /// <summary>Does the work; throws when it could not (the effect stays due and is delivered again later).</summary>
     Task HandleAsync(OutboxEntry entry);
 }

@@ -18,4 +18,10 @@ public static class JobEffectKinds
 
     /// <summary>A pending job ended: take it out of its queue at once.</summary>
     public const string Dequeue = "dequeue";
+
+    /// <summary>
+    /// A job a testbox held ended: run its results pipeline (extraction, then the post-extract plugins). Done when the
+    /// pipeline ends, not when it is triggered.
+    /// </summary>
+    public const string Extract = "extract";
 }

@@ -45,7 +45,7 @@ public sealed class JobEffectRunner
         var delivered = new List<OutboxEntry>();
         foreach (var entry in waited)
         {
-            if (await TryHandleAsync(entry))
+            if (await TryHandleAsync(entry) && !Handler(entry).DoneElsewhere)
             {
                 delivered.Add(entry);
             }
@@ -57,7 +57,7 @@ public sealed class JobEffectRunner
             // Off the writer's turn: the handler may call back into the writer's grain.
             _ = Task.Run(async () =>
             {
-                if (await TryHandleAsync(entry))
+                if (await TryHandleAsync(entry) && !Handler(entry).DoneElsewhere)
                 {
                     await MarkDoneAsync([entry]);
                 }
@@ -84,7 +84,11 @@ public sealed class JobEffectRunner
             return false;
         }
 
-        await MarkDoneAsync([claimed]);
+        if (!Handler(claimed).DoneElsewhere)
+        {
+            await MarkDoneAsync([claimed]);
+        }
+
         return true;
     }
 

@@ -329,6 +329,7 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, 
             effects.AddRange(ClusterEffect(job));
         }
 
+        effects.AddRange(ResultsEffect(job, finished));
         return Transition.Write(new JobChange(job, finished, events, effects, successor));
     }
 
@@ -385,7 +386,17 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, 
         job.ClusterId is { } cluster ? [new JobEffect(JobEffectKinds.ClusterReconcile, cluster.ToString(CultureInfo.InvariantCulture))] : [];
 
     private static Transition Change(JobRecord before, JobRecord after, IReadOnlyList<JobEvent> events, IEnumerable<JobEffect>? effects = null) =>
-        Transition.Write(new JobChange(before, after, events, [.. effects ?? []]));
+        Transition.Write(new JobChange(before, after, events, [.. effects ?? [], .. ResultsEffect(before, after)]));
+
+    /// <summary>
+    /// Every end of a job a testbox took (finished, crashed, timed out, cancelled or aborted while held) records the
+    /// effect that runs its results pipeline, in the same write: no ended job is left without extraction and plugins.
+    /// A job that ends before any testbox took it has no results.
+    /// </summary>
+    private static IEnumerable<JobEffect> ResultsEffect(JobRecord before, JobRecord after) =>
+        after.Stage == JobStages.Finish && before.Stage != JobStages.Finish && before.BootTime is not null
+            ? [new JobEffect(JobEffectKinds.Extract, after.Id.ToString(CultureInfo.InvariantCulture))]
+            : [];
 
     private static JobEvent Event(DateTimeOffset now, string name, JsonObject? detail) => new(Millis(now), name, detail);
 

@@ -50,6 +50,27 @@ public sealed class JobEffectStore(MySqlConnector.MySqlDataSource dataSource, Gr
             [Id("@job", jobId), P("@version", version), P("@now", nowMillis), .. list.Select((k, i) => P($"@kind{i}", k))]));
     }
 
+    /// <summary>
+    /// Marks every undone effect of <paramref name="kind"/> of a job done: for an effect whose work is finished by someone
+    /// other than its handler (the results pipeline ends the <c>extract</c> effect when its last step is done or failed).
+    /// </summary>
+    public Task MarkKindDoneAsync(long jobId, string kind, long nowMillis) =>
+        committer.WriteAsync(new SqlStatement(
+            "UPDATE job_effects SET done_at = @now, last_error = NULL WHERE job_id = @job AND kind = @kind AND done_at IS NULL",
+            Id("@job", jobId), P("@kind", kind), P("@now", nowMillis)));
+
+    /// <summary>
+    /// A statement that makes a job's effect of <paramref name="kind"/> due again (or records it anew, if the done one was
+    /// already deleted): a retry of work that must survive a crash like the first delivery did.
+    /// </summary>
+    internal static SqlStatement Reopen(long jobId, int version, JobEffect effect, long nowMillis, TimeSpan redriveAfter) =>
+        new(
+            "INSERT INTO job_effects (job_id, version, kind, target, subject_id, created_at, next_attempt_at, attempts) " +
+            "VALUES (@rx_job, @rx_version, @rx_kind, @rx_target, NULL, @rx_now, @rx_due, 1) " +
+            "ON DUPLICATE KEY UPDATE done_at = NULL, last_error = NULL, attempts = 1, next_attempt_at = @rx_due",
+            Id("@rx_job", jobId), P("@rx_version", version), P("@rx_kind", effect.Kind), P("@rx_target", effect.Target),
+            P("@rx_now", nowMillis), P("@rx_due", nowMillis + (long)redriveAfter.TotalMilliseconds));
+
     /// <summary>Records why a delivery failed (for people; the sweeper retries regardless).</summary>
     public Task RecordFailureAsync(OutboxEntry entry, string error) =>
         dataSource.ExecuteAsync(new SqlStatement(

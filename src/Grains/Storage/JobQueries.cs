@@ -29,6 +29,30 @@ public sealed class JobQueries(MySqlConnector.MySqlDataSource dataSource)
         Filter("suite", query.Suite);
         Filter("tbox_group", query.TboxGroup);
         Filter("testbox", query.Testbox);
+        if (query.Errid is { } errid)
+        {
+            where.Add("id IN (SELECT job_id FROM job_errids WHERE errid = @errid)");
+            parameters.Add(P("@errid", errid));
+        }
+
+        if (query.Stat is { } stat)
+        {
+            // The key is quoted into a JSON path; the endpoint refuses names with a quote, a backslash or a control character.
+            parameters.Add(P("@stat_path", $"$.\"{stat}\""));
+            where.Add("JSON_EXISTS(stats, @stat_path)");
+            if (query.StatMin is { } min)
+            {
+                where.Add("CAST(JSON_VALUE(stats, @stat_path) AS DOUBLE) >= @stat_min");
+                parameters.Add(P("@stat_min", min));
+            }
+
+            if (query.StatMax is { } max)
+            {
+                where.Add("CAST(JSON_VALUE(stats, @stat_path) AS DOUBLE) <= @stat_max");
+                parameters.Add(P("@stat_max", max));
+            }
+        }
+
         if (query.BeforeId is { } before)
         {
             where.Add("id < @before");

@@ -18,6 +18,12 @@ public sealed class FailPointOptions : ICheckedOptions
     /// <summary>Die after a job of this <c>suite</c> changed (say, ended) and before any of the effects its change recorded ran.</summary>
     public string? KillBeforeEffectsOfSuite { get; set; }
 
+    /// <summary>
+    /// Die right after the results step named after the slash is recorded done for a job of the suite before it
+    /// (<c>suite/step</c>, say <c>ebizzy/regression</c>): between two steps of its pipeline.
+    /// </summary>
+    public string? KillAfterResultStep { get; set; }
+
     /// <summary>This silo's clock runs this far ahead (negative: behind) of the real time. Zero by default.</summary>
     public TimeSpan ClockOffset { get; set; }
 

@@ -15,7 +15,7 @@ public sealed class FailPoints
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _logger = logger;
-        if (_options.KillAfterSubmitStored is not null || _options.KillBeforeEffectsOfSuite is not null || _options.ClockOffset != TimeSpan.Zero)
+        if (_options.KillAfterSubmitStored is not null || _options.KillBeforeEffectsOfSuite is not null || _options.KillAfterResultStep is not null || _options.ClockOffset != TimeSpan.Zero)
         {
             logger.LogWarning("Fail points are set ({Section}): this silo will kill itself on purpose. Only crash tests should set them.", FailPointOptions.Section);
         }
@@ -37,6 +37,16 @@ public sealed class FailPoints
         if (_options.KillBeforeEffectsOfSuite is { } suite && job.Suite == suite)
         {
             Die($"job {job.Id} changed and its effects have not run");
+        }
+    }
+
+    /// <summary>The results step <paramref name="step"/> of <paramref name="job"/> was recorded done and the next has not begun.</summary>
+    public void AfterResultStep(JobRecord job, string step)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (_options.KillAfterResultStep is { } point && point == $"{job.Suite}/{step}")
+        {
+            Die($"results step {step} of job {job.Id} is done and the next has not begun");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using CompassCi.Grains.Results.Pipeline;
 using Orleans.Configuration;
 
 namespace CompassCi.Silo.Hosting;
@@ -36,6 +37,10 @@ public static class OrleansHosting
                 o.Invariant = Invariant;
                 o.ConnectionString = connectionString;
             });
+            // The results pipeline's trigger. Memory streams: the trigger only; the outbox's extract effect is the
+            // truth and the sweeper publishes it again after a crash lost it (docs/design.md, Results). Only implicit
+            // subscribers, so no pub-sub store.
+            silo.AddMemoryStreams(ResultsStream.Provider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
         });
         return builder;
     }

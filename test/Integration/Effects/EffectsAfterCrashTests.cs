@@ -50,16 +50,17 @@ public sealed class EffectsAfterCrashTests(MariaDbFixture database)
             Assert.Equal(137, await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         }
 
-        // What the kill left: the end and its successor are written, none of the effects ran.
+        // What the kill left: the end and its successor are written, none of the effects ran (the host's, the
+        // successor's enqueue, the results pipeline's).
         var successor = await Sql.ScalarAsync<long>(connectionString, $"SELECT rescheduled_as FROM jobs WHERE id = {jobId} AND job_stage = 'finish'");
-        Assert.Equal(2, await Sql.ScalarAsync<long>(connectionString, $"SELECT COUNT(*) FROM job_effects WHERE job_id = {jobId} AND done_at IS NULL"));
+        Assert.Equal(3, await Sql.ScalarAsync<long>(connectionString, $"SELECT COUNT(*) FROM job_effects WHERE job_id = {jobId} AND done_at IS NULL"));
         Assert.Equal(0, await Sql.ScalarAsync<long>(connectionString, "SELECT COUNT(*) FROM hosts"));
 
         await using var next = await SiloProcess.StartAsync(connectionString, cluster, Settings(failPoint: false));
         using var nextHttp = next.CreateClient();
         var nextClient = new SchedulerClient(nextHttp);
         Assert.True(
-            await Eventually.HoldsAsync(async () => await Sql.ScalarAsync<long>(connectionString, $"SELECT COUNT(*) FROM job_effects WHERE job_id = {jobId} AND done_at IS NOT NULL") == 2, TimeSpan.FromSeconds(60)),
+            await Eventually.HoldsAsync(async () => await Sql.ScalarAsync<long>(connectionString, $"SELECT COUNT(*) FROM job_effects WHERE job_id = {jobId} AND done_at IS NOT NULL") == 3, TimeSpan.FromSeconds(60)),
             string.Join('\n', await Sql.RowsAsync(connectionString, "SELECT * FROM job_effects")) + next.Log());
 
         // The host acted once: quarantined, with one health-check job; the successor is in its queue once.
@@ -72,7 +73,7 @@ public sealed class EffectsAfterCrashTests(MariaDbFixture database)
 
         // Redelivered again (as if its mark were lost), the host's end changes nothing: still one health check.
         await Sql.ExecuteAsync(connectionString, $"UPDATE job_effects SET done_at = NULL, next_attempt_at = 0 WHERE job_id = {jobId}");
-        Assert.True(await Eventually.HoldsAsync(async () => await Sql.ScalarAsync<long>(connectionString, $"SELECT COUNT(*) FROM job_effects WHERE job_id = {jobId} AND done_at IS NOT NULL") == 2, TimeSpan.FromSeconds(60)));
+        Assert.True(await Eventually.HoldsAsync(async () => await Sql.ScalarAsync<long>(connectionString, $"SELECT COUNT(*) FROM job_effects WHERE job_id = {jobId} AND done_at IS NOT NULL") == 3, TimeSpan.FromSeconds(60)));
         Assert.Equal(1, await Sql.ScalarAsync<long>(connectionString, "SELECT COUNT(*) FROM jobs WHERE suite = 'host-health'"));
     }
 }
