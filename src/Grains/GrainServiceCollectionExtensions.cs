@@ -2,6 +2,7 @@ using CompassCi.Grains.Configuration;
 using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Effects;
 using CompassCi.Grains.Lifecycle;
+using CompassCi.Grains.Results.Extraction;
 using CompassCi.Grains.Storage;
 using CompassCi.Grains.Submit;
 using CompassCi.Grains.Testboxes;
@@ -27,7 +28,8 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<ClusterJobOptions>(configuration)
         .AddCheckedOptions<JobEffectOptions>(configuration)
         .AddCheckedOptions<JobIdOptions>(configuration)
-        .AddCheckedOptions<FailPointOptions>(configuration);
+        .AddCheckedOptions<FailPointOptions>(configuration)
+        .AddCheckedOptions<ExtractionOptions>(configuration);
 
     /// <summary>The grains' services on the scheduler database at <paramref name="connectionString"/>.</summary>
     public static IServiceCollection AddCompassCiGrains(this IServiceCollection services, IConfiguration configuration, string connectionString)
@@ -50,6 +52,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<HostStore>();
         services.AddSingleton<TestboxStore>();
         services.AddSingleton<IdNodeStore>();
+        services.AddSingleton<ResultExtractor>();
 
         services.AddSingleton<JobIdGenerator>();
         services.AddSingleton<QueueKeyIndex>();
