@@ -137,7 +137,8 @@ public sealed partial class ResultExtractor
 
         return value.GetValueKind() switch
         {
-            JsonValueKind.Number => value.GetValue<double>(),
+            // The text, not GetValue<double>(): a node made from an int refuses to convert.
+            JsonValueKind.Number => double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture),
             JsonValueKind.String => LeadingNumber().Match(value.GetValue<string>()) is { Success: true } m
                 && double.TryParse(m.Value.Replace("_", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0,
             _ => 0,
