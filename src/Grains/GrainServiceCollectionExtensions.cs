@@ -2,6 +2,7 @@ using CompassCi.Grains.Configuration;
 using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Effects;
 using CompassCi.Grains.Lifecycle;
+using CompassCi.Grains.Results.Extraction;
 using CompassCi.Grains.Results.Notifications;
 using CompassCi.Grains.Results.Pipeline;
 using CompassCi.Grains.Results.Regression;
@@ -30,6 +31,7 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<ClusterJobOptions>(configuration)
         .AddCheckedOptions<JobEffectOptions>(configuration)
         .AddCheckedOptions<JobIdOptions>(configuration)
+        .AddCheckedOptions<ExtractionOptions>(configuration)
         .AddCheckedOptions<PipelineOptions>(configuration)
         .AddCheckedOptions<RegressionOptions>(configuration)
         .AddCheckedOptions<WebhookOptions>(configuration)
@@ -58,6 +60,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<IdNodeStore>();
         services.AddSingleton<ResultStepStore>();
         services.AddSingleton<JobResultsStore>();
+        services.AddSingleton<ResultExtractor>();
 
         services.AddSingleton<JobIdGenerator>();
         services.AddSingleton<QueueKeyIndex>();
