@@ -10,7 +10,7 @@ namespace CompassCi.Tests.Integration.Results;
 /// </summary>
 internal sealed class ResultsJobs(SiloProcess silo, HttpClient http, string connectionString)
 {
-    public static string FixtureFolder(string name) => Path.Combine(RepoPaths.Root, "test", "Integration", "Results", "Fixtures", name);
+    public static string FixtureFolder(string name) => Path.Combine(RepoPaths.Root, "test", "Fixtures", "lkp", "results", name);
 
     private SchedulerClient Client => new(http);
 

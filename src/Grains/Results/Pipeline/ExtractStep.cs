@@ -10,7 +10,7 @@ namespace CompassCi.Grains.Results.Pipeline;
 /// that marks the step done, and the job's data readiness settled: <c>complete</c>, or <c>incomplete</c> when nothing
 /// was uploaded.
 /// </summary>
-public sealed class ExtractStep(ResultExtractor extractor, ResultFolders folders)
+public sealed class ExtractStep(ResultExtractor extractor, ResultFiles files)
 {
     /// <summary>The step's name in every pipeline.</summary>
     public const string Name = "extract";
@@ -21,12 +21,18 @@ public sealed class ExtractStep(ResultExtractor extractor, ResultFolders folders
     /// <summary>Readiness of a job that ended with nothing uploaded.</summary>
     public const string Incomplete = "incomplete";
 
+    /// <summary>Where the uploads of a job with <paramref name="resultRoot"/> (<c>/result/…</c>, computed at submit) are; null for a job without one.</summary>
+    private string? DirectoryOf(string? resultRoot) =>
+        resultRoot is not null && resultRoot.StartsWith(ResultRoot.Prefix + "/", StringComparison.Ordinal)
+            ? files.FullPath(resultRoot[ResultRoot.Prefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+            : null;
+
     /// <summary>Extracts <paramref name="job"/>'s results; answers the step's output and the writes that go with its completion.</summary>
     public async Task<(JsonObject? Output, IReadOnlyList<SqlStatement> Writes)> RunAsync(JobRecord job, long nowMillis)
     {
         ArgumentNullException.ThrowIfNull(job);
         var document = JsonNode.Parse(job.Document) as JsonObject;
-        var directory = folders.DirectoryOf(document?["result_root"]?.GetValue<string>());
+        var directory = DirectoryOf(document?[ResultRoot.Field]?.GetValue<string>());
         if (directory is null || !Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any())
         {
             return (new JsonObject { ["data_readiness"] = Incomplete, ["errid"] = new JsonArray() },
@@ -41,7 +47,7 @@ public sealed class ExtractStep(ResultExtractor extractor, ResultFolders folders
             ["stats"] = extracted.Stats.Count,
             ["monitors"] = extracted.MonitorFiles,
             ["errid"] = errids,
-            ["problems"] = new JsonArray([.. extracted.Problems.Select(p => (JsonNode)p)]),
+            ["problems"] = new JsonArray([.. extracted.Problems.Select(p => (JsonNode)p.ToString())]),
         };
         var detail = new JsonObject { ["data_readiness"] = Complete, ["stats"] = extracted.Stats.Count, ["errid"] = errids.DeepClone() };
         return (output,
