@@ -27,7 +27,8 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<ClusterJobOptions>(configuration)
         .AddCheckedOptions<JobEffectOptions>(configuration)
         .AddCheckedOptions<JobIdOptions>(configuration)
-        .AddCheckedOptions<FailPointOptions>(configuration);
+        .AddCheckedOptions<FailPointOptions>(configuration)
+        .AddCheckedOptions<Results.ResultOptions>(configuration);
 
     /// <summary>The grains' services on the scheduler database at <paramref name="connectionString"/>.</summary>
     public static IServiceCollection AddCompassCiGrains(this IServiceCollection services, IConfiguration configuration, string connectionString)
@@ -50,6 +51,8 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<HostStore>();
         services.AddSingleton<TestboxStore>();
         services.AddSingleton<IdNodeStore>();
+        services.AddSingleton<ResultStore>();
+        services.AddSingleton<Results.ResultFiles>();
 
         services.AddSingleton<JobIdGenerator>();
         services.AddSingleton<QueueKeyIndex>();
