@@ -3,6 +3,7 @@ using CompassCi.Api.Health;
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
 using CompassCi.Api.Queues;
+using CompassCi.Api.ResultServer;
 using CompassCi.Api.Stats;
 using CompassCi.Api.Testboxes;
 
@@ -40,6 +41,7 @@ public static class ApiEndpoints
         app.MapClusterSpecEndpoints();
         app.MapClusterEndpoints();
         app.MapLkpClusterSyncEndpoints();
+        app.MapResultEndpoints();
         return app;
     }
 }
