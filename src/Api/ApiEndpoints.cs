@@ -3,7 +3,11 @@ using CompassCi.Api.Health;
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
 using CompassCi.Api.Queues;
+<<<<<<< HEAD
 using CompassCi.Api.Results;
+=======
+using CompassCi.Api.ResultServer;
+>>>>>>> issue12-webdav
 using CompassCi.Api.Stats;
 using CompassCi.Api.Testboxes;
 
@@ -41,8 +45,12 @@ public static class ApiEndpoints
         app.MapClusterSpecEndpoints();
         app.MapClusterEndpoints();
         app.MapLkpClusterSyncEndpoints();
+<<<<<<< HEAD
         app.MapJobStatsEndpoints();
         app.MapPipelineEndpoints();
+=======
+        app.MapResultEndpoints();
+>>>>>>> issue12-webdav
         return app;
     }
 }

@@ -2,6 +2,7 @@ using CompassCi.Grains.Configuration;
 using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Effects;
 using CompassCi.Grains.Lifecycle;
+using CompassCi.Grains.Results;
 using CompassCi.Grains.Results.Extraction;
 using CompassCi.Grains.Results.Notifications;
 using CompassCi.Grains.Results.Pipeline;
@@ -31,6 +32,7 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<ClusterJobOptions>(configuration)
         .AddCheckedOptions<JobEffectOptions>(configuration)
         .AddCheckedOptions<JobIdOptions>(configuration)
+        .AddCheckedOptions<ResultOptions>(configuration)
         .AddCheckedOptions<ExtractionOptions>(configuration)
         .AddCheckedOptions<PipelineOptions>(configuration)
         .AddCheckedOptions<RegressionOptions>(configuration)
@@ -58,8 +60,10 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<HostStore>();
         services.AddSingleton<TestboxStore>();
         services.AddSingleton<IdNodeStore>();
+        services.AddSingleton<ResultStore>();
         services.AddSingleton<ResultStepStore>();
         services.AddSingleton<JobResultsStore>();
+        services.AddSingleton<ResultFiles>();
         services.AddSingleton<ResultExtractor>();
 
         services.AddSingleton<JobIdGenerator>();

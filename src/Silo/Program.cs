@@ -18,10 +18,7 @@ if (ConfigurationCheck.Problems(builder.Configuration) is { Count: > 0 } problem
 }
 
 var options = builder.Configuration.GetSection(CompassCiOptions.Section).Get<CompassCiOptions>() ?? new CompassCiOptions();
-if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-{
-    builder.WebHost.UseUrls(options.HttpUrl);
-}
+builder.WebHost.UseUrls(ListenUrls.For(builder.Configuration, options));
 
 // The configured database, or a private MariaDB under DataDirectory; migrated either way.
 var (connectionString, privateDatabase) = await DatabaseBootstrap.PrepareAsync(options, bootLoggers, CancellationToken.None);

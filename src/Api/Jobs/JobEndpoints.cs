@@ -73,7 +73,7 @@ public static class JobEndpoints
         return answer;
     }
 
-    private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(string id, IGrainFactory grains, ResultStore results)
     {
         if (!TryParseId(id, out var jobId))
         {
@@ -81,7 +81,15 @@ public static class JobEndpoints
         }
 
         var job = await grains.GetGrain<IJobGrain>(Key(jobId)).Get();
-        return job is null ? Problems.NotFound("id", $"no job has the id '{id}'") : Results.Json(JobJson.Render(job));
+        if (job is null)
+        {
+            return Problems.NotFound("id", $"no job has the id '{id}'");
+        }
+
+        var json = JobJson.Render(job);
+        // Kept outside the job's versioned row (uploads set it), so read from its column.
+        json["job_data_readiness"] = await results.ReadinessAsync(jobId);
+        return Results.Json(json);
     }
 
     private static async Task<IResult> ListAsync(HttpRequest request, JobQueries queries)

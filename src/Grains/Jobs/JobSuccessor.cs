@@ -18,6 +18,12 @@ public static class JobSuccessor
         var attempt = crashed.Attempt + 1;
         document["rescheduled_from"] = crashed.Id.ToString(CultureInfo.InvariantCulture);
         document["attempt"] = attempt;
+        // Its own result folder: an upload of the crashed attempt's testbox cannot land in it.
+        if (Results.ResultFields.ForSuccessor(document[Results.ResultRoot.Field]?.GetValue<string>(), id) is { } resultRoot)
+        {
+            document[Results.ResultRoot.Field] = resultRoot;
+        }
+
         return new JobRecord
         {
             Id = id,

@@ -183,6 +183,8 @@ public sealed class JobSubmitter(
                 documents[i]["cluster_id"] = first.ToString(CultureInfo.InvariantCulture);
             }
 
+            // Each job (each node job too) gets its own result_root: it names the id, so it is set again for a new draw.
+            Results.ResultFields.Stamp(documents[i], id, now, clock.LocalTimeZone);
             records.Add(NewJob.Pending(id, now, documents[i], needs[i], isCluster ? first : null));
         }
 

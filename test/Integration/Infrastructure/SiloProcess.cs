@@ -119,6 +119,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
         info.Environment["CompassCi__Membership__IAmAliveTablePublishTimeout"] = "00:00:05";
         // Drains never confirm their jobs; keep leases from expiring under them unless a test asks for it.
         info.Environment["CompassCi__Lifecycle__LeaseSeconds"] = "3600";
+        // No WebDAV listener on the fixed port 3080: many test silos run at once. A test that wants one sets it.
+        info.Environment["CompassCi__Results__WebDavUrl"] = "";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__CompassCi"] = "Information";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -28,7 +28,7 @@ public sealed class ResultsPipelineCrashTests(MariaDbFixture database) : IDispos
         var settings = new Dictionary<string, string>
         {
             [ResultsSettings.RootKey] = _results,
-            ["CompassCi__Results__Webhooks__Accounts__dora"] = ownerHook ?? _owner.Url,
+            ["CompassCi__Webhooks__Accounts__dora"] = ownerHook ?? _owner.Url,
             ["CompassCi__Lifecycle__SweepInterval"] = "00:00:01",
             ["CompassCi__Effects__RedriveAfter"] = "00:00:02",
         };
@@ -117,9 +117,9 @@ public sealed class ResultsPipelineCrashTests(MariaDbFixture database) : IDispos
         using var down = new WebhookListener(listening: false);
         var connectionString = await database.CreateMigratedDatabaseAsync("reshook");
         var settings = Settings(ownerHook: down.Url);
-        settings["CompassCi__Results__Pipeline__MaxAttempts"] = "10";
-        settings["CompassCi__Results__Pipeline__RetryDelay"] = "00:00:01";
-        settings["CompassCi__Results__Pipeline__MaxRetryDelay"] = "00:00:02";
+        settings["CompassCi__Pipeline__MaxAttempts"] = "10";
+        settings["CompassCi__Pipeline__RetryDelay"] = "00:00:01";
+        settings["CompassCi__Pipeline__MaxRetryDelay"] = "00:00:02";
         await using var silo = await SiloProcess.StartAsync(connectionString, "rh" + Guid.NewGuid().ToString("N")[..6], settings);
         using var http = silo.CreateClient();
         var jobs = new ResultsJobs(silo, http, connectionString);

@@ -32,13 +32,13 @@ public sealed class ResultsPipelineTests(MariaDbFixture database) : IAsyncLifeti
         _silo = await SiloProcess.StartAsync(_connectionString, "rp" + Guid.NewGuid().ToString("N")[..6], new Dictionary<string, string>
         {
             [ResultsSettings.RootKey] = _results,
-            ["CompassCi__Results__Webhooks__Accounts__alice"] = _owner.Url,
-            ["CompassCi__Results__Webhooks__Accounts__flaky"] = _flaky.Url,
-            ["CompassCi__Results__Webhooks__Lab"] = _lab.Url,
-            ["CompassCi__Results__Webhooks__Operators"] = _operators.Url,
-            ["CompassCi__Results__Webhooks__ResultsBaseUrl"] = "http://results.example:3080",
-            ["CompassCi__Results__Pipeline__MaxAttempts"] = "3",
-            ["CompassCi__Results__Pipeline__RetryDelay"] = "00:00:00.200",
+            ["CompassCi__Webhooks__Accounts__alice"] = _owner.Url,
+            ["CompassCi__Webhooks__Accounts__flaky"] = _flaky.Url,
+            ["CompassCi__Webhooks__Lab"] = _lab.Url,
+            ["CompassCi__Webhooks__Operators"] = _operators.Url,
+            ["CompassCi__Webhooks__ResultsBaseUrl"] = "http://results.example:3080",
+            ["CompassCi__Pipeline__MaxAttempts"] = "3",
+            ["CompassCi__Pipeline__RetryDelay"] = "00:00:00.200",
             ["CompassCi__Lifecycle__SweepInterval"] = "00:00:01",
         });
         _http = Silo.CreateClient();

@@ -16,8 +16,8 @@ public class ExtractionOptionsTests
         var problems = options.Check().ToList();
 
         Assert.Equal(2, problems.Count);
-        Assert.StartsWith("CompassCi:Results:Extraction:FailurePatterns:1 is 'oops(', which is not a regular expression: ", problems[0], StringComparison.Ordinal);
-        Assert.StartsWith("CompassCi:Results:Extraction:MaxLatencyPatterns:0 is '[z-a]'", problems[1], StringComparison.Ordinal);
+        Assert.StartsWith("CompassCi:Extraction:FailurePatterns:1 is 'oops(', which is not a regular expression: ", problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("CompassCi:Extraction:MaxLatencyPatterns:0 is '[z-a]'", problems[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public class ExtractionOptionsTests
 
         var problem = Assert.Single(new ExtractionOptions { LkpSrc = missing }.Check());
 
-        Assert.Equal($"CompassCi:Results:Extraction:LkpSrc is '{missing}', which is not a folder; it must name an lkp-tests checkout", problem);
+        Assert.Equal($"CompassCi:Extraction:LkpSrc is '{missing}', which is not a folder; it must name an lkp-tests checkout", problem);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public class ExtractionOptionsTests
         var problem = Assert.Single(new ExtractionOptions { LkpSrc = folder.Path }.Check());
 
         // The blank line is dropped, so the bad pattern is the second.
-        Assert.StartsWith("CompassCi:Results:Extraction:LkpSrc FailurePatterns:1 is 'bad['", problem, StringComparison.Ordinal);
+        Assert.StartsWith("CompassCi:Extraction:LkpSrc FailurePatterns:1 is 'bad['", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,8 +67,8 @@ public class ExtractionOptionsTests
         var problems = new ExtractionOptions { MaxFileBytes = 10, PatternMatchTimeout = TimeSpan.Zero }.Check().ToList();
 
         Assert.Equal(2, problems.Count);
-        Assert.StartsWith("CompassCi:Results:Extraction:MaxFileBytes is 10;", problems[0], StringComparison.Ordinal);
-        Assert.StartsWith("CompassCi:Results:Extraction:PatternMatchTimeout is 00:00:00;", problems[1], StringComparison.Ordinal);
+        Assert.StartsWith("CompassCi:Extraction:MaxFileBytes is 10;", problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("CompassCi:Extraction:PatternMatchTimeout is 00:00:00;", problems[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class ExtractionOptionsTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["CompassCi:Results:Extraction:FailurePatterns:0"] = "oops.*",
+            ["CompassCi:Extraction:FailurePatterns:0"] = "oops.*",
         }).Build();
         var options = new ExtractionOptions();
 

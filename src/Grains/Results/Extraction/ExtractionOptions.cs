@@ -4,7 +4,7 @@ using CompassCi.Grains.Configuration;
 namespace CompassCi.Grains.Results.Extraction;
 
 /// <summary>
-/// How a result folder's monitor files become stats (section <c>CompassCi:Results:Extraction</c>). The lists are
+/// How a result folder's monitor files become stats (section <c>CompassCi:Extraction</c>). The lists are
 /// null until configured, and then <see cref="ExtractionDefaults"/> apply: the configuration binder appends to a
 /// list that already holds defaults instead of replacing it, so defaults cannot live in the properties.
 /// With <see cref="LkpSrc"/> set, every list is read from that lkp-tests checkout's <c>etc/</c> instead.
@@ -12,7 +12,7 @@ namespace CompassCi.Grains.Results.Extraction;
 public sealed class ExtractionOptions : ICheckedOptions
 {
     /// <inheritdoc/>
-    public static string Section => "CompassCi:Results:Extraction";
+    public static string Section => "CompassCi:Extraction";
 
     /// <summary>Regular expressions; a stat key that one matches from its start is an errid (lkp's <c>etc/failure</c>).</summary>
     public List<string>? FailurePatterns { get; set; }

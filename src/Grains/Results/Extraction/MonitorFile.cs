@@ -44,7 +44,7 @@ public sealed class MonitorFile
 
         if (bytes is null)
         {
-            return (null, $"holds more than {maxBytes} bytes of JSON (CompassCi:Results:Extraction:MaxFileBytes); skipped");
+            return (null, $"holds more than {maxBytes} bytes of JSON (CompassCi:Extraction:MaxFileBytes); skipped");
         }
 
         try

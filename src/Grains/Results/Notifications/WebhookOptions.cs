@@ -3,13 +3,13 @@ using CompassCi.Grains.Configuration;
 namespace CompassCi.Grains.Results.Notifications;
 
 /// <summary>
-/// Where the notification plugin sends job summaries (section <c>CompassCi:Results:Webhooks</c>). Each is an http(s)
+/// Where the notification plugin sends job summaries (section <c>CompassCi:Webhooks</c>). Each is an http(s)
 /// URL; an audience without one is not told (and that is recorded). Until accounts land, the owners' hooks are here.
 /// </summary>
 public sealed class WebhookOptions : ICheckedOptions
 {
     /// <inheritdoc/>
-    public static string Section => "CompassCi:Results:Webhooks";
+    public static string Section => "CompassCi:Webhooks";
 
     /// <summary>Each account's hook, by <c>my_account</c>: its jobs' summaries, and crashes blamed on the task (<c>notify: task</c>).</summary>
     public Dictionary<string, string> Accounts { get; set; } = new(StringComparer.Ordinal);

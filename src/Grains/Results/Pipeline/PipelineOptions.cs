@@ -2,11 +2,11 @@ using CompassCi.Grains.Configuration;
 
 namespace CompassCi.Grains.Results.Pipeline;
 
-/// <summary>The results pipeline (section <c>CompassCi:Results:Pipeline</c>): which plugins run after extraction, and how failures are retried.</summary>
+/// <summary>The results pipeline (section <c>CompassCi:Pipeline</c>): which plugins run after extraction, and how failures are retried.</summary>
 public sealed class PipelineOptions : ICheckedOptions
 {
     /// <inheritdoc/>
-    public static string Section => "CompassCi:Results:Pipeline";
+    public static string Section => "CompassCi:Pipeline";
 
     /// <summary>The post-extract plugins to run, in order, by name. Default: <c>regression</c>, then <c>notification</c> (which reports what regression found).</summary>
     public List<string> Plugins { get; set; } = ["regression", "notification"];

@@ -2,11 +2,11 @@ using CompassCi.Grains.Configuration;
 
 namespace CompassCi.Grains.Results.Regression;
 
-/// <summary>The regression plugin (section <c>CompassCi:Results:Regression</c>).</summary>
+/// <summary>The regression plugin (section <c>CompassCi:Regression</c>).</summary>
 public sealed class RegressionOptions : ICheckedOptions
 {
     /// <inheritdoc/>
-    public static string Section => "CompassCi:Results:Regression";
+    public static string Section => "CompassCi:Regression";
 
     /// <summary>How many earlier runs of the same test an errid must be absent from to be new. Default 10.</summary>
     public int EarlierRuns { get; set; } = 10;
