@@ -3,11 +3,8 @@ using CompassCi.Api.Health;
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
 using CompassCi.Api.Queues;
-<<<<<<< HEAD
-using CompassCi.Api.Results;
-=======
+using CompassCi.Api.Pipeline;
 using CompassCi.Api.ResultServer;
->>>>>>> issue12-webdav
 using CompassCi.Api.Stats;
 using CompassCi.Api.Testboxes;
 
@@ -45,12 +42,9 @@ public static class ApiEndpoints
         app.MapClusterSpecEndpoints();
         app.MapClusterEndpoints();
         app.MapLkpClusterSyncEndpoints();
-<<<<<<< HEAD
         app.MapJobStatsEndpoints();
         app.MapPipelineEndpoints();
-=======
         app.MapResultEndpoints();
->>>>>>> issue12-webdav
         return app;
     }
 }

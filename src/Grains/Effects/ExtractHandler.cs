@@ -6,7 +6,7 @@ using Orleans.Streams;
 namespace CompassCi.Grains.Effects;
 
 /// <summary>
-/// Starts an ended job's results pipeline by publishing its id on <see cref="ResultsStream"/>; the job's
+/// Starts an ended job's results pipeline by publishing its id on <see cref="ResultsTrigger"/>; the job's
 /// <see cref="ResultsGrain"/> receives it and marks the effect done when the pipeline ends. Publishing twice is
 /// harmless: the pipeline resumes at its first step not done, and ends at once when none is left.
 /// </summary>
@@ -22,8 +22,8 @@ public sealed class ExtractHandler(IServiceProvider services) : IJobEffectHandle
     public Task HandleAsync(OutboxEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var provider = services.GetRequiredKeyedService<IStreamProvider>(ResultsStream.Provider);
-        var stream = provider.GetStream<ResultsRequest>(StreamId.Create(ResultsStream.Namespace, ResultsGrain.Key(entry.JobId)));
+        var provider = services.GetRequiredKeyedService<IStreamProvider>(ResultsTrigger.Provider);
+        var stream = provider.GetStream<ResultsRequest>(StreamId.Create(ResultsTrigger.Namespace, ResultsGrain.Key(entry.JobId)));
         return stream.OnNextAsync(new ResultsRequest(entry.JobId));
     }
 }

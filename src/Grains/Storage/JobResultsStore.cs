@@ -34,12 +34,12 @@ public sealed class JobResultsStore(MySqlConnector.MySqlDataSource dataSource, G
     }
 
     /// <summary>A statement appending <paramref name="jobEvent"/> to the job's history.</summary>
-    internal static SqlStatement AppendEvent(long jobId, JobEvent jobEvent) =>
+    internal static SqlStatement EventStatement(long jobId, JobEvent jobEvent) =>
         new("UPDATE jobs SET events = JSON_ARRAY_APPEND(COALESCE(events, '[]'), '$', JSON_EXTRACT(@event, '$')) WHERE id = @id",
             Id("@id", jobId), P("@event", jobEvent.ToJson()));
 
     /// <summary>Appends <paramref name="jobEvent"/> to the job's history now.</summary>
-    public Task AppendEventAsync(long jobId, JobEvent jobEvent) => committer.WriteAsync(AppendEvent(jobId, jobEvent));
+    public Task AppendEventAsync(long jobId, JobEvent jobEvent) => committer.WriteAsync(EventStatement(jobId, jobEvent));
 
     /// <summary>Records the errids the regression step found new (replacing an earlier attempt's).</summary>
     public Task SetNewErridsAsync(long jobId, IReadOnlyList<string> newErrids) =>

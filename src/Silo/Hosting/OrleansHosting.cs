@@ -40,7 +40,7 @@ public static class OrleansHosting
             // The results pipeline's trigger. Memory streams: the trigger only; the outbox's extract effect is the
             // truth and the sweeper publishes it again after a crash lost it (docs/design.md, Results). Only implicit
             // subscribers, so no pub-sub store.
-            silo.AddMemoryStreams(ResultsStream.Provider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
+            silo.AddMemoryStreams(ResultsTrigger.Provider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
         });
         return builder;
     }

@@ -85,9 +85,9 @@ public sealed class ResultsPipelineTests(MariaDbFixture database) : IAsyncLifeti
         Assert.Equal(["dmesg.WARNING:at_mm/page_alloc.c:#__alloc_pages"], ((JsonArray)stats["errid"]!).Select(e => e!.GetValue<string>()));
 
         // stats.json and matrix.json were written beside the uploads, and are served like them.
-        var served = JsonNode.Parse(await Http.GetStringAsync($"{resultRoot}/stats.json"))!;
+        var served = JsonNode.Parse(await Http.GetStringAsync($"{resultRoot}/stats.json", TestContext.Current.CancellationToken))!;
         Assert.Equal(233, served["vmstat.memory.free"]!.GetValue<long>());
-        var matrix = JsonNode.Parse(await Http.GetStringAsync($"{resultRoot}/matrix.json"))!;
+        var matrix = JsonNode.Parse(await Http.GetStringAsync($"{resultRoot}/matrix.json", TestContext.Current.CancellationToken))!;
         Assert.Equal([100, 200, 400], ((JsonArray)matrix["vmstat.memory.free"]!).Select(v => v!.GetValue<long>()));
 
         // The filters find it by errid and by a stat's range, and not outside it.

@@ -13,6 +13,7 @@ public sealed class PipelineRulesTests
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly JobTransitions Transitions = new(new ReschedulePolicy(), TimeSpan.FromMinutes(5));
     private static readonly EndFacts Facts = new(null, SuccessorId: 99);
+    private static readonly int[] Attempts = [1, 2, 3, 4, 40];
 
     private static JobRecord Job(string stage = JobStages.Running, long? bootTime = 1, CrashReport? crash = null) => new()
     {
@@ -104,7 +105,7 @@ public sealed class PipelineRulesTests
         var options = new PipelineOptions { RetryDelay = TimeSpan.FromSeconds(2), MaxRetryDelay = TimeSpan.FromSeconds(10) };
         Assert.Equal(
             [2, 4, 8, 10, 10],
-            new[] { 1, 2, 3, 4, 40 }.Select(a => options.DelayAfter(a).TotalSeconds));
+            Attempts.Select(a => options.DelayAfter(a).TotalSeconds));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class ExtractStep(ResultExtractor extractor, ResultFiles files)
         if (directory is null || !Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any())
         {
             return (new JsonObject { ["data_readiness"] = Incomplete, ["errid"] = new JsonArray() },
-                [.. JobResultsStore.SetExtraction(job.Id, null, [], Incomplete), JobResultsStore.AppendEvent(job.Id, new JobEvent(nowMillis, "extracted", new JsonObject { ["data_readiness"] = Incomplete }))]);
+                [.. JobResultsStore.SetExtraction(job.Id, null, [], Incomplete), JobResultsStore.EventStatement(job.Id, new JobEvent(nowMillis, "extracted", new JsonObject { ["data_readiness"] = Incomplete }))]);
         }
 
         var extracted = await extractor.ExtractAsync(directory, document, CancellationToken.None);
@@ -51,6 +51,6 @@ public sealed class ExtractStep(ResultExtractor extractor, ResultFiles files)
         };
         var detail = new JsonObject { ["data_readiness"] = Complete, ["stats"] = extracted.Stats.Count, ["errid"] = errids.DeepClone() };
         return (output,
-            [.. JobResultsStore.SetExtraction(job.Id, extracted.Stats, extracted.Errids, Complete), JobResultsStore.AppendEvent(job.Id, new JobEvent(nowMillis, "extracted", detail))]);
+            [.. JobResultsStore.SetExtraction(job.Id, extracted.Stats, extracted.Errids, Complete), JobResultsStore.EventStatement(job.Id, new JobEvent(nowMillis, "extracted", detail))]);
     }
 }

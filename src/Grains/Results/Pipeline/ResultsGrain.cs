@@ -6,11 +6,11 @@ using Orleans.Streams.Core;
 namespace CompassCi.Grains.Results.Pipeline;
 
 /// <summary>
-/// One ended job's results pipeline, woken by <see cref="ResultsStream"/> (an implicit subscription: the stream's key is
+/// One ended job's results pipeline, woken by <see cref="ResultsTrigger"/> (an implicit subscription: the stream's key is
 /// this grain's key, the job id). Thin: the work is <see cref="PipelineRunner"/>'s. Being one grain per job, its runs
 /// never overlap, so a republished trigger waits for the run in progress and then finds nothing left to do.
 /// </summary>
-[ImplicitStreamSubscription(ResultsStream.Namespace)]
+[ImplicitStreamSubscription(ResultsTrigger.Namespace)]
 public sealed class ResultsGrain(PipelineRunner runner, ILogger<ResultsGrain> logger)
     : Grain, IResultsGrain, IStreamSubscriptionObserver, IAsyncObserver<ResultsRequest>
 {

@@ -5,7 +5,7 @@ namespace CompassCi.Grains.Results.Pipeline;
 /// effect's handler, received by that job's <see cref="ResultsGrain"/> through an implicit subscription. It is the fast
 /// path only: the effect in the outbox stays due until the pipeline ends, and the sweeper publishes it again.
 /// </summary>
-public static class ResultsStream
+public static class ResultsTrigger
 {
     /// <summary>The stream provider's name.</summary>
     public const string Provider = "results";

@@ -5,7 +5,7 @@ using CompassCi.Api.Jobs;
 using CompassCi.Grains.Results.Pipeline;
 using CompassCi.Grains.Storage;
 
-namespace CompassCi.Api.Results;
+namespace CompassCi.Api.Pipeline;
 
 /// <summary>The results pipelines of ended jobs: <c>/api/v1/pipeline</c> (which are failed or still pending) and a failed one's retry.</summary>
 public static class PipelineEndpoints
