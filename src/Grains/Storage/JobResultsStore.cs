@@ -11,7 +11,7 @@ namespace CompassCi.Grains.Storage;
 public sealed class JobResultsStore(MySqlConnector.MySqlDataSource dataSource, GroupCommitter committer)
 {
     /// <summary>Errids longer than this are kept on the job but not indexed for <c>?errid=</c> (the index's key width).</summary>
-    public const int IndexedErridLength = 768;
+    public const int IndexedErridLength = 700;
 
     /// <summary>The statements that record what extraction found (null stats: nothing was uploaded), replacing an earlier extraction's.</summary>
     internal static IReadOnlyList<SqlStatement> SetExtraction(long jobId, JsonObject? stats, IReadOnlyList<string> errids, string readiness)

@@ -134,7 +134,7 @@ public sealed class JobTransitionsTests
         Assert.Equal(Facts.HostLifecycle, change.After.HostLifecycle);
         Assert.Null(change.Successor);
         Assert.Equal(["finished"], EventNames(change));
-        Assert.Equal(new JobEffect(JobEffectKinds.HostJobEnded, "h1"), Assert.Single(change.Effects));
+        Assert.Equal([new JobEffect(JobEffectKinds.HostJobEnded, "h1"), new JobEffect(JobEffectKinds.Extract, "43")], change.Effects);
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class JobTransitionsTests
         Assert.Equal(crash, change.After.Crash);
         Assert.Equal(["finished", "rescheduled"], EventNames(change));
         Assert.StartsWith("Rescheduled as attempt 2 of 3", change.Events[0].Detail!["reschedule"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal([JobEffectKinds.HostJobEnded, JobEffectKinds.Enqueue], Kinds(change));
+        Assert.Equal([JobEffectKinds.HostJobEnded, JobEffectKinds.Enqueue, JobEffectKinds.Extract], Kinds(change));
         Assert.Equal(99, change.Effects[1].Subject);
     }
 
@@ -164,7 +164,7 @@ public sealed class JobTransitionsTests
 
         Assert.Null(change.Successor);
         Assert.Null(change.After.RescheduledAs);
-        Assert.Equal([JobEffectKinds.HostJobEnded, JobEffectKinds.ClusterReconcile], Kinds(change));
+        Assert.Equal([JobEffectKinds.HostJobEnded, JobEffectKinds.ClusterReconcile, JobEffectKinds.Extract], Kinds(change));
         Assert.Equal("40", change.Effects[1].Target);
     }
 
@@ -218,7 +218,7 @@ public sealed class JobTransitionsTests
         Assert.Equal((CrashNotify.Task, CrashCause.Task, "deadline_exceeded"), (change.After.Crash!.Notify, change.After.Crash.Cause, change.After.Crash.Keyvals[CrashReport.ReasonKey]));
         Assert.Null(change.Successor);
         Assert.Equal(["timeout"], EventNames(change));
-        Assert.Equal([JobEffectKinds.HostJobEnded], Kinds(change));
+        Assert.Equal([JobEffectKinds.HostJobEnded, JobEffectKinds.Extract], Kinds(change));
     }
 
     [Fact]
@@ -257,7 +257,7 @@ public sealed class JobTransitionsTests
 
         Assert.Equal((JobStages.Finish, JobHealth.Abort, true), (change.After.Stage, change.After.Health, change.After.CancelRequested));
         Assert.Equal(["cluster_aborted"], EventNames(change));
-        Assert.Equal([JobEffectKinds.HostJobEnded], Kinds(change));
+        Assert.Equal([JobEffectKinds.HostJobEnded, JobEffectKinds.Extract], Kinds(change));
     }
 
     [Fact]
@@ -300,7 +300,7 @@ public sealed class JobTransitionsTests
         Assert.Null(change.Successor);
         Assert.Equal(["cancelled"], EventNames(change));
         Assert.StartsWith("cancel requested; ", change.Events[0].Detail!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal([JobEffectKinds.HostJobEnded, JobEffectKinds.ClusterReconcile], Kinds(change));
+        Assert.Equal([JobEffectKinds.HostJobEnded, JobEffectKinds.ClusterReconcile, JobEffectKinds.Extract], Kinds(change));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ ALTER TABLE jobs
 
 -- One row per errid of a job, for GET /api/v1/jobs?errid=…
 CREATE TABLE IF NOT EXISTS job_errids (
-    errid  VARCHAR(768) NOT NULL,
+    errid  VARCHAR(700) NOT NULL,             -- 700 × 4 bytes and the id fit an index key (3072 bytes)
     job_id BIGINT UNSIGNED NOT NULL,
     PRIMARY KEY (errid, job_id),
     KEY ix_job_errids_job (job_id)
