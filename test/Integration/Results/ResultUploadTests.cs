@@ -122,6 +122,17 @@ public sealed class ResultUploadTests(ResultSilo silo) : IClassFixture<ResultSil
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_describes_the_result_server()
+    {
+        var paths = JsonNode.Parse(await silo.Http.GetStringAsync("/openapi/v1.json", Token))!["paths"]!;
+
+        var result = paths["/result/{path}"];
+        Assert.NotNull(result);
+        Assert.NotNull(result["put"]);
+        Assert.NotNull(result["get"]);
+    }
+
+    [Fact]
     public async Task The_submit_answer_and_the_job_carry_result_root_and_all_params_md5_as_compass_ci_builds_them()
     {
         var (id, root, group) = await silo.SubmitAsync();
