@@ -23,8 +23,12 @@ internal sealed class ResultsJobs(SiloProcess silo, HttpClient http, string conn
             job["pp"] = pp;
         }
 
-        var id = (await Client.SubmitAsync(job, TestContext.Current.CancellationToken))["id"]!.GetValue<string>();
-        var taken = await Client.ConsumeAsync($"{tboxGroup}--{Guid.NewGuid().ToString("N")[..6]}", new Dictionary<string, string>(), 1, 10, cancellationToken: TestContext.Current.CancellationToken);
+        var submitted = await Client.SubmitAsync(job, TestContext.Current.CancellationToken);
+        var id = submitted["id"]!.GetValue<string>();
+        // The testbox offers what the job asks for (its queue key's tags, an arch among them), beyond its group.
+        var tags = submitted["queue_key"]!.GetValue<string>().Split(',').Select(t => t.Split('=', 2))
+            .Where(t => t[0] is not ("tbox_group" or "testbox")).ToDictionary(t => t[0], t => t[1]);
+        var taken = await Client.ConsumeAsync($"{tboxGroup}--{Guid.NewGuid().ToString("N")[..6]}", tags, 64, 10, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(id, taken?["id"]?.GetValue<string>());
         var resultRoot = (await Client.GetJobAsync(id))!["result_root"]!.GetValue<string>();
         Assert.EndsWith("/" + id, resultRoot, StringComparison.Ordinal);

@@ -94,8 +94,8 @@ public sealed class ResultsPipelineCrashTests(MariaDbFixture database) : IDispos
 
         // Extraction and regression are done, notification not begun, nobody was told.
         Assert.Equal(
-            ["extract done 1", "regression done 1", "notification pending 0"],
-            await Sql.RowsAsync(connectionString, $"SELECT CONCAT(step, ' ', state, ' ', attempts) FROM result_steps WHERE job_id = {id} ORDER BY position"));
+            ["s=extract done 1", "s=regression done 1", "s=notification pending 0"],
+            await Sql.RowsAsync(connectionString, $"SELECT CONCAT(step, ' ', state, ' ', attempts) AS s FROM result_steps WHERE job_id = {id} ORDER BY position"));
         Assert.Empty(_owner.Received);
 
         await using var next = await SiloProcess.StartAsync(connectionString, cluster, Settings());
@@ -107,8 +107,8 @@ public sealed class ResultsPipelineCrashTests(MariaDbFixture database) : IDispos
         Assert.Single(_owner.Received);
         Assert.Single(await nextJobs.EventsAsync(id, "notified"));
         Assert.Equal(
-            ["extract done 1", "regression done 1", "notification done 1"],
-            await Sql.RowsAsync(connectionString, $"SELECT CONCAT(step, ' ', state, ' ', attempts) FROM result_steps WHERE job_id = {id} ORDER BY position"));
+            ["s=extract done 1", "s=regression done 1", "s=notification done 1"],
+            await Sql.RowsAsync(connectionString, $"SELECT CONCAT(step, ' ', state, ' ', attempts) AS s FROM result_steps WHERE job_id = {id} ORDER BY position"));
     }
 
     [Fact]
