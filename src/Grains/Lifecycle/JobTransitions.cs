@@ -193,12 +193,15 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, 
     public Transition HeartbeatLost(JobRecord job, TestboxHeartbeat? heartbeat, DateTimeOffset now, EndFacts facts)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (job is not { Testbox: { } testbox, BootTime: { } bootTime } || !JobStages.IsActive(job.Stage) || job.Stage == JobStages.Boot)
+        if (job is not { Testbox: { } testbox, BootTime: not null } || !JobStages.IsActive(job.Stage) || job.Stage == JobStages.Boot)
         {
             return Transition.Refuse($"job is in stage '{job.Stage}': no confirmed testbox holds it");
         }
 
-        if (heartbeat is not { Silent: true } beat || beat.Deadline <= bootTime)
+        // Only a box that beat while holding the job is judged by its silence: one that stopped beating before it took
+        // the job is watched by the job's lease and deadlines. (Judged by what the heartbeat's own statement saw, not by
+        // comparing times: the boot time is stamped on its grain's silo clock, the heartbeat on the database's.)
+        if (heartbeat is not { Silent: true } beat || beat.HeldAtBeat?.Contains(job.Id) != true)
         {
             return Transition.Refuse($"testbox '{testbox}' has not missed its heartbeats");
         }

@@ -17,16 +17,19 @@ public sealed class TestboxStore(MySqlDataSource dataSource)
     public async Task<(long LastHeartbeat, long Deadline)> HeartbeatAsync(string testbox, string host, int intervalSeconds, long windowMillis)
     {
         await dataSource.ExecuteAsync(new SqlStatement(
-            "INSERT INTO testboxes (testbox, host, last_seen, last_heartbeat, heartbeat_interval_s, heartbeat_deadline) " +
-            $"VALUES (@t, @host, {SqlLists.NowMillis}, {SqlLists.NowMillis}, @interval, {SqlLists.NowMillis} + @window) " +
+            "INSERT INTO testboxes (testbox, host, last_seen, last_heartbeat, heartbeat_interval_s, heartbeat_deadline, held_at_beat) " +
+            $"VALUES (@t, @host, {SqlLists.NowMillis}, {SqlLists.NowMillis}, @interval, {SqlLists.NowMillis} + @window, {HeldNow}) " +
             "ON DUPLICATE KEY UPDATE host = @host, last_seen = GREATEST(COALESCE(last_seen, 0), VALUES(last_seen)), " +
             "last_heartbeat = GREATEST(COALESCE(last_heartbeat, 0), VALUES(last_heartbeat)), heartbeat_interval_s = @interval, " +
-            "heartbeat_deadline = GREATEST(COALESCE(heartbeat_deadline, 0), VALUES(heartbeat_deadline))",
+            "heartbeat_deadline = GREATEST(COALESCE(heartbeat_deadline, 0), VALUES(heartbeat_deadline)), held_at_beat = VALUES(held_at_beat)",
             P("@t", testbox), P("@host", host), P("@interval", intervalSeconds), P("@window", windowMillis)));
         return await dataSource.FirstOrDefaultAsync(
             new SqlStatement("SELECT last_heartbeat, heartbeat_deadline FROM testboxes WHERE testbox = @t", P("@t", testbox)),
             r => (r.GetInt64(0), r.GetInt64(1)));
     }
+
+    /// <summary>The ids of the jobs the box holds, read in the heartbeat's own statement (comma-separated, for FIND_IN_SET).</summary>
+    private static readonly string HeldNow = $"(SELECT GROUP_CONCAT(id ORDER BY id) FROM jobs WHERE testbox = @t AND job_stage IN {SqlLists.ActiveStages})";
 
     /// <summary>Writes consume sightings in one statement: what each box offers, when it asked, until when it waits.</summary>
     public Task UpsertSightingsAsync(IReadOnlyList<TestboxSighting> sightings)
@@ -69,10 +72,13 @@ public sealed class TestboxStore(MySqlDataSource dataSource)
     public Task<TestboxHeartbeat?> GetHeartbeatAsync(string testbox) =>
         dataSource.FirstOrDefaultAsync(
             new SqlStatement(
-                $"SELECT last_heartbeat, heartbeat_interval_s, heartbeat_deadline, heartbeat_deadline < {SqlLists.NowMillis}, {SqlLists.NowMillis} - last_heartbeat " +
+                $"SELECT last_heartbeat, heartbeat_interval_s, heartbeat_deadline, heartbeat_deadline < {SqlLists.NowMillis}, {SqlLists.NowMillis} - last_heartbeat, held_at_beat " +
                 "FROM testboxes WHERE testbox = @t AND heartbeat_deadline IS NOT NULL",
                 P("@t", testbox)),
-            r => new TestboxHeartbeat(testbox, r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), r.GetFlag(3), r.GetInt64(4)));
+            r => new TestboxHeartbeat(testbox, r.GetInt64(0), r.GetInt32(1), r.GetInt64(2), r.GetFlag(3), r.GetInt64(4), Ids(r.GetStringOrNull(5))));
+
+    private static long[] Ids(string? list) =>
+        string.IsNullOrEmpty(list) ? [] : [.. list.Split(',').Select(i => long.Parse(i, System.Globalization.CultureInfo.InvariantCulture))];
 
     /// <summary>The unfinished jobs the testbox holds, with whether each was cancelled.</summary>
     public Task<List<HeldJob>> ListHeldJobsAsync(string testbox) =>
@@ -89,6 +95,6 @@ public sealed class TestboxStore(MySqlDataSource dataSource)
     public Task<List<long>> ListJobsOfSilentTestboxesAsync(int limit) =>
         dataSource.IdsAsync(new SqlStatement(
             "SELECT j.id FROM testboxes t JOIN jobs j ON j.testbox = t.testbox " +
-            $"WHERE t.heartbeat_deadline < {SqlLists.NowMillis} AND j.job_stage IN {SqlLists.ConfirmedStages} AND j.boot_time < t.heartbeat_deadline " +
+            $"WHERE t.heartbeat_deadline < {SqlLists.NowMillis} AND j.job_stage IN {SqlLists.ConfirmedStages} AND FIND_IN_SET(j.id, t.held_at_beat) " +
             $"ORDER BY t.heartbeat_deadline LIMIT {SqlLists.Limit(limit)}"));
 }

@@ -63,7 +63,8 @@ public sealed class HeartbeatAndRescheduleTests(MariaDbFixture database)
         var events = (JsonNode.Parse(await http.GetStringAsync($"/api/v1/jobs/{successorId}/events", TestContext.Current.CancellationToken))!["events"]!).AsArray();
         Assert.Contains("no attempts remain", events.Single(e => e!["event"]!.GetValue<string>() == "heartbeat_lost")!["reschedule"]!.GetValue<string>(), StringComparison.Ordinal);
         var firstEvents = (JsonNode.Parse(await http.GetStringAsync($"/api/v1/jobs/{first}/events", TestContext.Current.CancellationToken))!["events"]!).AsArray().Select(e => e!["event"]!.GetValue<string>());
-        Assert.Equal(["submitted", "leased", "stage", "heartbeat_lost", "rescheduled"], firstEvents);
+        // Its lifecycle's story; what its results pipeline adds after the end ("extracted") is not part of it.
+        Assert.Equal(["submitted", "leased", "stage", "heartbeat_lost", "rescheduled"], firstEvents.Where(e => e is not ("extracted" or "notified")));
 
         await stopBeating.CancelAsync();
         await beating;

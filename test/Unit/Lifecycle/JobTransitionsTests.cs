@@ -231,7 +231,7 @@ public sealed class JobTransitionsTests
     [Fact]
     public void HeartbeatLost_crashes_the_job_of_a_testbox_that_beat_after_taking_it_and_then_fell_silent()
     {
-        var beat = new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000, Silent: true, SilentMillis: 200_000);
+        var beat = new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000, Silent: true, SilentMillis: 200_000, HeldAtBeat: [43]);
 
         var change = Written(Transitions.HeartbeatLost(Running(), beat, Now, Facts));
 
@@ -242,12 +242,22 @@ public sealed class JobTransitionsTests
     }
 
     [Fact]
+    public void HeartbeatLost_judges_a_box_that_beat_while_holding_the_job_whatever_the_clock_of_the_silo_that_stamped_its_boot()
+    {
+        // Booted by a silo whose clock ran ten minutes ahead: its boot time is after the box's (database-clock) deadline.
+        var skewed = Running() with { BootTime = NowMs + 600_000 };
+        var beat = new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000, Silent: true, SilentMillis: 200_000, HeldAtBeat: [41, 43]);
+        Assert.Equal(JobHealth.Crash, Written(Transitions.HeartbeatLost(skewed, beat, Now, Facts)).After.Health);
+    }
+
+    [Fact]
     public void HeartbeatLost_is_refused_while_beats_are_due_for_a_box_that_stopped_before_it_took_the_job_and_in_boot()
     {
-        Refused(Transitions.HeartbeatLost(Running(), new TestboxHeartbeat("vm-2p8g--1", NowMs, 60, NowMs + 180_000, Silent: false, SilentMillis: 0), Now, Facts));
+        Refused(Transitions.HeartbeatLost(Running(), new TestboxHeartbeat("vm-2p8g--1", NowMs, 60, NowMs + 180_000, Silent: false, SilentMillis: 0, HeldAtBeat: [43]), Now, Facts));
+        Refused(Transitions.HeartbeatLost(Running(), new TestboxHeartbeat("vm-2p8g--1", NowMs - 900_000, 60, NowMs - 720_000, Silent: true, SilentMillis: 900_000, HeldAtBeat: [41]), Now, Facts));
         Refused(Transitions.HeartbeatLost(Running(), new TestboxHeartbeat("vm-2p8g--1", NowMs - 900_000, 60, NowMs - 720_000, Silent: true, SilentMillis: 900_000), Now, Facts));
         Refused(Transitions.HeartbeatLost(Running(), null, Now, Facts));
-        Refused(Transitions.HeartbeatLost(Booted(), new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000, Silent: true, SilentMillis: 200_000), Now, Facts));
+        Refused(Transitions.HeartbeatLost(Booted(), new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000, Silent: true, SilentMillis: 200_000, HeldAtBeat: [43]), Now, Facts));
     }
 
     [Fact]
@@ -306,7 +316,7 @@ public sealed class JobTransitionsTests
     [Fact]
     public void HeartbeatLost_ends_a_cancelled_job_as_cancelled_and_does_not_reschedule_it()
     {
-        var beat = new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000, Silent: true, SilentMillis: 200_000);
+        var beat = new TestboxHeartbeat("vm-2p8g--1", NowMs - 200_000, 60, NowMs - 20_000, Silent: true, SilentMillis: 200_000, HeldAtBeat: [43]);
 
         var change = Written(Transitions.HeartbeatLost(Running() with { CancelRequested = true }, beat, Now, Facts));
 
