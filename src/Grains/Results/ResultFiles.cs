@@ -97,7 +97,7 @@ public sealed class ResultFiles(IOptions<ResultOptions> options, IConfiguration 
 
         var replaced = File.Exists(path);
         var jobFolder = FullPath([.. names.Take(rootDepth)]);
-        var used = JobBytes(jobFolder) - (replaced ? new FileInfo(path).Length : 0);
+        var used = JobBytes(jobFolder) - (replaced ? LengthOrZero(new FileInfo(path)) : 0);
         var room = Math.Min(_options.MaxFileBytes, _options.MaxJobBytes - used);
         if (contentLength > room)
         {
@@ -172,11 +172,31 @@ public sealed class ResultFiles(IOptions<ResultOptions> options, IConfiguration 
         $"{Text(names)} is larger than allowed: at most {Bytes(_options.MaxFileBytes)} per file ({ResultOptions.Section}:{nameof(ResultOptions.MaxFileBytes)}) " +
         $"and {Bytes(_options.MaxJobBytes)} per job ({ResultOptions.Section}:{nameof(ResultOptions.MaxJobBytes)}), of which the job's files take {Bytes(used)}");
 
-    /// <summary>The bytes the files under a job's folder take (links are not followed).</summary>
+    /// <summary>
+    /// The bytes the files under a job's folder take (links are not followed), uploads in progress included. Other
+    /// uploads of the job run meanwhile: a file renamed or deleted while this counts is skipped, not an error.
+    /// </summary>
     private static long JobBytes(string folder) => !Directory.Exists(folder) ? 0 :
         new DirectoryInfo(folder)
             .EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true })
-            .Sum(f => f.Length);
+            .Sum(LengthOrZero);
+
+    /// <summary>The file's length; 0 when it is gone (a concurrent upload's temporary file renamed into place).</summary>
+    private static long LengthOrZero(FileInfo file)
+    {
+        try
+        {
+            return file.Length;
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return 0;
+        }
+    }
 
     private static string Bytes(long count) => count.ToString("N0", CultureInfo.InvariantCulture) + " bytes";
 

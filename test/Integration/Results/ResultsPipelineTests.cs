@@ -98,6 +98,25 @@ public sealed class ResultsPipelineTests(MariaDbFixture database) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Uploads_of_one_job_in_parallel_all_land()
+    {
+        // Each PUT counts the job's bytes while the others rename their files into place (a count that met a file
+        // renamed away answered 503 — seen by the extraction bench).
+        var (id, resultRoot) = await Jobs.StartAsync("ebizzy", "bob", "vm-rs");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"{resultRoot}/m{i}.json") { Content = new StringContent($$"""{"m{{i}}.x": [{{i}}]}""") };
+            request.Headers.Add("Cookie", $"JOBID={id}");
+            using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+            return (int)response.StatusCode;
+        }));
+        Assert.All(answers, status => Assert.Equal(201, status));
+        await Jobs.FinishAsync(id);
+        await Jobs.WaitForPipelineAsync(id);
+        Assert.Equal(40, ((JsonObject)(await Jobs.StatsAsync(id))["stats"]!).Count);
+    }
+
+    [Fact]
     public async Task A_job_that_ends_with_nothing_uploaded_is_incomplete()
     {
         var (id, _) = await Jobs.StartAsync("ebizzy", "bob", "vm-rs");
