@@ -41,9 +41,18 @@ public sealed class ExtractionPhase(HttpClient client, BenchOptions options, str
         var located = await WorkerPool.RunAsync("x-locate", all, workers, async (j, tally, ct) => (roots[j] = await _api.ResultRootAsync(ids[j], tally, ct)) is not null, deadline);
 
         await output.WriteLineAsync($"extraction: uploading {ResultFileWriter.FilesPerJob} files to each of {ids.Length} jobs, then finishing them");
-        var files = all.Where(j => roots[j] is not null).SelectMany(j => Enumerable.Range(0, ResultFileWriter.FilesPerJob).Select(f => (Job: j, File: f))).ToArray();
-        var uploaded = await WorkerPool.RunAsync(
-            "x-upload", files, workers, (u, tally, ct) => _api.PutAsync(ids[u.Job], roots[u.Job]!, ResultFileWriter.FileName(u.File), ResultFileWriter.Write(u.Job, u.File), tally, ct), deadline);
+        // One item per job, its files PUT one after another, as lkp-tests' upload.sh sends them from the testbox; the
+        // C loops upload C jobs at a time.
+        var uploaded = await WorkerPool.RunAsync("x-upload", all.Where(j => roots[j] is not null).ToArray(), workers, async (j, tally, ct) =>
+        {
+            var everyFile = true;
+            for (var file = 0; file < ResultFileWriter.FilesPerJob; file++)
+            {
+                everyFile &= await _api.PutAsync(ids[j], roots[j]!, ResultFileWriter.FileName(file), ResultFileWriter.Write(j, file), tally, ct);
+            }
+
+            return everyFile;
+        }, deadline);
 
         // Every taken job is finished, uploaded or not: one that is not shows in the check rather than being left held.
         var watcher = new PipelineWatcher(_api, ids);
