@@ -69,7 +69,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "run.sh: starting silo on ${url}, data in ${data_dir}, log in ${silo_log}"
-CompassCi__DataDirectory="$data_dir" ASPNETCORE_URLS="$url" dotnet "$silo_dll" >"$silo_log" 2>&1 &
+# No extra WebDAV address (port 3080 by default): another silo on this machine may hold it, and the bench's uploads
+# (--extract-jobs) go to the main address, which serves the same result server.
+CompassCi__DataDirectory="$data_dir" ASPNETCORE_URLS="$url" CompassCi__Results__WebDavUrl="" dotnet "$silo_dll" >"$silo_log" 2>&1 &
 silo_pid=$!
 
 deadline=$((SECONDS + ready_seconds))

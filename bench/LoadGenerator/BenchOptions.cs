@@ -18,6 +18,12 @@ public sealed record BenchOptions
     /// <summary>Distinct tag shapes (queues) the jobs are spread over.</summary>
     public int Shapes { get; init; } = 8;
 
+    /// <summary>
+    /// Jobs for the extraction phase after the usual run: each is taken, gets its result files uploaded and is
+    /// finished, and the results pipeline's throughput is measured. 0 (the default) leaves the phase out.
+    /// </summary>
+    public int ExtractJobs { get; init; }
+
     /// <summary>The server process whose memory is read from /proc; null when not measured.</summary>
     public int? SiloPid { get; init; }
 

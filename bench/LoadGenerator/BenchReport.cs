@@ -1,6 +1,6 @@
 namespace CompassCi.LoadGenerator;
 
-/// <summary>Everything a run found, as written to --json.</summary>
+/// <summary>Everything a run found, as written to --json. Extraction is null unless --extract-jobs was given.</summary>
 public sealed record BenchReport(
     string Url,
     int Jobs,
@@ -12,5 +12,6 @@ public sealed record BenchReport(
     IReadOnlyList<PhaseReport> Phases,
     MemoryReport Memory,
     ExactlyOnceReport ExactlyOnce,
+    ExtractionReport? Extraction,
     bool TimedOut,
     bool Passed);

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace CompassCi.LoadGenerator;
 
-/// <summary>One whole run: wait for the server, submit, measure memory, drain, check exactly-once, report.</summary>
+/// <summary>One whole run: wait for the server, submit, measure memory, drain, check exactly-once, optionally extraction, report.</summary>
 public static class BenchRun
 {
     public static async Task<int> RunAsync(BenchOptions options, TextWriter output)
@@ -52,6 +52,9 @@ public static class BenchRun
 
         var check = ExactlyOnceChecker.Check(options.Jobs, submitted.Ids, drained.Ids);
         var timedOut = submitted.TimedOut || drained.TimedOut;
+
+        // After the memory figures, so they stay those of the plain submit and drain.
+        var extraction = options.ExtractJobs > 0 ? await new ExtractionPhase(client, options, runId).RunAsync(output, deadline.Token) : null;
         var report = new BenchReport(
             options.Url.ToString(),
             options.Jobs,
@@ -63,8 +66,9 @@ public static class BenchRun
             [PhaseReport.From(submitted), PhaseReport.From(drained)],
             MemoryReport.From(before, pending, after, submitted.Count),
             check,
+            extraction,
             timedOut,
-            check.Passed && !timedOut);
+            check.Passed && !timedOut && (extraction?.Passed ?? true));
 
         ReportPrinter.Print(output, report);
         if (options.JsonPath is { } path)

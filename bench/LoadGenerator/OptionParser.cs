@@ -13,7 +13,7 @@ public static class OptionParser
 
     private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal)
     {
-        "--url", "--jobs", "--consumers", "--submitters", "--shapes", "--silo-pid", "--json", "--timeout-seconds", "--ready-timeout-seconds",
+        "--url", "--jobs", "--consumers", "--submitters", "--shapes", "--silo-pid", "--json", "--timeout-seconds", "--ready-timeout-seconds", "--extract-jobs",
     };
 
     public static OptionParseResult Parse(IReadOnlyList<string> args)
@@ -71,6 +71,11 @@ public static class OptionParser
                     error = ReadCount(name, value, MaxJobs, out var jobs);
                     options = options with { Jobs = jobs };
                     break;
+                case "--extract-jobs":
+                    // 0 is allowed here: it is the default and means "no extraction phase".
+                    error = ReadCount(name, value, MaxJobs, out var extractJobs, minimum: 0);
+                    options = options with { ExtractJobs = extractJobs };
+                    break;
                 case "--consumers":
                     error = ReadCount(name, value, MaxWorkers, out var consumers);
                     options = options with { Consumers = consumers };
@@ -119,14 +124,14 @@ public static class OptionParser
         return new OptionParseResult(options, null, ShowHelp: false, selfTest);
     }
 
-    /// <summary>Reads a whole number in [1, max]; returns the complaint, or null when it is fine.</summary>
-    private static string? ReadCount(string name, string value, int max, out int result)
+    /// <summary>Reads a whole number in [minimum, max]; returns the complaint, or null when it is fine.</summary>
+    private static string? ReadCount(string name, string value, int max, out int result, int minimum = 1)
     {
         // NumberStyles.None: digits only, so "-1", "+3", " 5" and "1e3" are all refused rather than guessed at.
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out result) || result < 1 || result > max)
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out result) || result < minimum || result > max)
         {
             result = 0;
-            return $"option {name} needs a whole number from 1 to {max}, not '{value}'";
+            return $"option {name} needs a whole number from {minimum} to {max}, not '{value}'";
         }
 
         return null;

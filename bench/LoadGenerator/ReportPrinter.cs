@@ -9,9 +9,21 @@ public static class ReportPrinter
 
     public static void Print(TextWriter output, BenchReport report)
     {
+        PrintPhases(output, report.Phases);
+        PrintMemory(output, report.Memory);
+        PrintExactlyOnce(output, report.ExactlyOnce);
+        PrintTargets(output, report);
+        if (report.Extraction is { } extraction)
+        {
+            PrintExtraction(output, extraction);
+        }
+    }
+
+    private static void PrintPhases(TextWriter output, IReadOnlyList<PhaseReport> phases)
+    {
         output.WriteLine();
         output.WriteLine(string.Format(Invariant, "{0,-8} {1,10} {2,10} {3,10} {4,9} {5,9} {6,8}", "phase", "count", "seconds", "rate/s", "p50 ms", "p99 ms", "errors"));
-        foreach (var phase in report.Phases)
+        foreach (var phase in phases)
         {
             output.WriteLine(string.Format(
                 Invariant,
@@ -26,7 +38,7 @@ public static class ReportPrinter
         }
 
         output.WriteLine();
-        foreach (var phase in report.Phases)
+        foreach (var phase in phases)
         {
             var notes = new List<string>();
             if (phase.EmptyResponses > 0) notes.Add($"{phase.EmptyResponses} empty (204) answers");
@@ -36,10 +48,22 @@ public static class ReportPrinter
             if (notes.Count > 0) output.WriteLine($"{phase.Phase}: {string.Join("; ", notes)}");
             foreach (var sample in phase.ErrorSamples) output.WriteLine($"{phase.Phase} error: {sample}");
         }
+    }
 
-        PrintMemory(output, report.Memory);
-        PrintExactlyOnce(output, report.ExactlyOnce);
-        PrintTargets(output, report);
+    private static void PrintExtraction(TextWriter output, ExtractionReport x)
+    {
+        output.WriteLine();
+        output.WriteLine($"extraction: {x.Jobs} jobs, {x.FilesPerJob} result files of ~{x.FileBytes} B each, {x.StatsPerJob} stats per job");
+        PrintPhases(output, x.Phases);
+        output.WriteLine(string.Format(Invariant, "  {0,-26} {1,10:F1}", "upload requests/s", x.UploadRequestsPerSecond));
+        output.WriteLine(string.Format(Invariant, "  {0,-26} {1,10:F1}  (first finish to the last pipeline seen ended)", "extraction jobs/s", x.ExtractJobsPerSecond));
+        output.WriteLine(string.Format(
+            Invariant, "  {0,-26} {1,10} / {2} ms  (upper bounds: pending listed every {3:F0} ms + listing time)", "finish->ended p50 / p99", Ms(x.FinishToEndP50Ms), Ms(x.FinishToEndP99Ms), x.PollIntervalMs));
+        PrintExactlyOnce(output, x.ExactlyOnce, "extraction exactly-once");
+        output.WriteLine(
+            $"extraction check: {(x.Passed ? "PASS" : "FAIL")} - finished {x.Finished}, pipelines ended {x.PipelinesEnded}, failed {x.FailedPipelines},"
+            + $" readiness complete {x.ReadinessComplete}, stats exactly as uploaded {x.StatsAsExpected} (of {x.Jobs})");
+        foreach (var sample in x.CheckSamples) output.WriteLine($"extraction check: {sample}");
     }
 
     private static void PrintMemory(TextWriter output, MemoryReport memory)
@@ -58,11 +82,11 @@ public static class ReportPrinter
         output.WriteLine(Row("RSS after drain", Size(memory.RssAfterDrainBytes), "-"));
     }
 
-    private static void PrintExactlyOnce(TextWriter output, ExactlyOnceReport check)
+    private static void PrintExactlyOnce(TextWriter output, ExactlyOnceReport check, string label = "exactly-once")
     {
         output.WriteLine();
         output.WriteLine(
-            $"exactly-once: {(check.Passed ? "PASS" : "FAIL")} - expected {check.Expected}, acknowledged {check.Submitted}"
+            $"{label}: {(check.Passed ? "PASS" : "FAIL")} - expected {check.Expected}, acknowledged {check.Submitted}"
             + $" (repeated ids {check.SubmitDuplicates}), consumed {check.ConsumedTotal} (unique {check.ConsumedUnique}),"
             + $" duplicates {check.Duplicates}, missing {check.Missing}, unexpected {check.Unexpected}");
     }

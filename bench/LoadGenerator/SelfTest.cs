@@ -16,6 +16,7 @@ public sealed class SelfTest
         ExactlyOnceChecks.Run(test);
         OptionChecks.Run(test);
         WireFormatChecks.Run(test);
+        ExtractionChecks.Run(test);
 
         foreach (var failure in test._failures)
         {

@@ -9,9 +9,12 @@ namespace CompassCi.LoadGenerator;
 /// <param name="Arch">arch tag, alternating aarch64 / x86_64.</param>
 public sealed record TagShape(int Index, string TboxGroup, string Arch)
 {
-    /// <summary>The K shapes: vm-2p{i}g for i = 1..K, arch alternating so both values appear in the tag index.</summary>
-    public static IReadOnlyList<TagShape> Build(int count) =>
+    /// <summary>
+    /// The K shapes: {group}{i}g (vm-2p{i}g by default) for i = 1..K, arch alternating so both values appear in the
+    /// tag index. The extraction phase uses its own group so it never takes a job left over from the drain.
+    /// </summary>
+    public static IReadOnlyList<TagShape> Build(int count, string group = "vm-2p") =>
         Enumerable.Range(0, count)
-            .Select(i => new TagShape(i, $"vm-2p{i + 1}g", i % 2 == 0 ? "aarch64" : "x86_64"))
+            .Select(i => new TagShape(i, $"{group}{i + 1}g", i % 2 == 0 ? "aarch64" : "x86_64"))
             .ToArray();
 }

@@ -13,6 +13,8 @@ public static class Usage
           --consumers C              concurrent consuming testboxes, >= K     (default 64)
           --submitters S             concurrent submit loops                  (default 16)
           --shapes K                 tag shapes (queues): vm-2p{i}g x arch    (default 8)
+          --extract-jobs X           after the run, X more jobs are taken, each uploads 10 result files and is
+                                     finished; measures the results pipeline (default 0: no such phase)
           --silo-pid PID             server process; its VmRSS/VmHWM are read from /proc/PID/status
           --json FILE                also write the results as JSON to FILE
           --timeout-seconds T        hard deadline for the whole run          (default 1800)
@@ -20,7 +22,7 @@ public static class Usage
           --self-test                check percentile, exactly-once and option code on known inputs
           --help, -h                 this text
 
-        exit status: 0 exactly-once held and the run finished in time; 1 it did not;
+        exit status: 0 exactly-once (and, with --extract-jobs, every job's stats) held and the run finished in time; 1 it did not;
                      2 bad command line; 3 server not ready or --silo-pid unreadable; 4 self-test mismatch.
         """;
 }

@@ -22,6 +22,8 @@ public static class WireFormatChecks
         t.Equal(new TagShape(1, "vm-2p2g", "x86_64"), shapes[1], "shape 1");
         t.Equal(new TagShape(2, "vm-2p3g", "aarch64"), shapes[2], "shape 2");
 
+        t.Equal(new TagShape(1, "vm-4p2g", "x86_64"), TagShape.Build(2, ExtractionPhase.ShapeGroup)[1], "extraction shapes have their own group");
+
         var consume = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(
             new ConsumeRequest(new ConsumeTags("vm-2p1g", "aarch64"), 16, 0, "r-1"), WireJson.Default.ConsumeRequest));
         t.Equal("""{"tags":{"tbox_group":"vm-2p1g","arch":"aarch64"},"memory_gb":16,"wait_seconds":0,"request_id":"r-1"}""", consume, "consume body");
