@@ -37,7 +37,8 @@ public static class ResultEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         results.MapPut("/{**path}", PutAsync)
             .WithSummary("WebDAV PUT: write a file inside the job's result_root (cookie JOBID=<id>); 201 new, 204 replaced; 409 when its collection is missing; 413 over Results:MaxFileBytes or MaxJobBytes.")
-            .Accepts<Stream>("application/octet-stream")
+            // Any content type: curl -T sends none, other clients text/plain or JSON (an Accepts list here would make
+            // routing answer 415 to every other type).
             .Produces(StatusCodes.Status201Created)
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -108,9 +108,9 @@ public sealed class ResultsPipelineTests(MariaDbFixture database) : IAsyncLifeti
             using var request = new HttpRequestMessage(HttpMethod.Put, $"{resultRoot}/m{i}.json") { Content = new StringContent($$"""{"m{{i}}.x": [{{i}}]}""") };
             request.Headers.Add("Cookie", $"JOBID={id}");
             using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
-            return (int)response.StatusCode;
+            return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}";
         }));
-        Assert.All(answers, status => Assert.Equal(201, status));
+        Assert.All(answers, answer => Assert.StartsWith("201", answer, StringComparison.Ordinal));
         await Jobs.FinishAsync(id);
         await Jobs.WaitForPipelineAsync(id);
         Assert.Equal(40, ((JsonObject)(await Jobs.StatsAsync(id))["stats"]!).Count);
