@@ -42,6 +42,9 @@ public sealed class ResultsGrain(PipelineRunner runner, ILogger<ResultsGrain> lo
         try
         {
             await runner.RunAsync(JobId);
+            // Ended (done or failed): nothing more will come for a while, so free the activation now rather than
+            // after the idle age; a retry or a republished trigger activates it again.
+            this.DeactivateOnIdle();
         }
         catch (Exception error)
         {
