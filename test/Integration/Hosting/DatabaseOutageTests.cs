@@ -100,9 +100,11 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output) : PrivateDataD
         Assert.Empty(answers.Where(a => a.Status == 503 && !a.RetryAfter).Select(a => a.ToString()));
         Assert.Empty(answers.Where(a => a.Took > Deadline).Select(a => a.ToString()));
         Assert.NotNull(stopped.First503);
-        // Its own probe timeout is 5 s.
+        // Its own probe timeout is 3 s; waiting on the stopped server instead would take 7 s (the 5 s command timeout and
+        // the driver's 2 s grace).
+        // (The margin is for a loaded 2-core machine: CI once measured 6.6 s against a 5 s probe timeout.)
         Assert.Equal(503, readiness.Status);
-        Assert.True(readiness.Took < TimeSpan.FromSeconds(6.5), $"/readyz took {readiness.Took}");
+        Assert.True(readiness.Took < TimeSpan.FromSeconds(6), $"/readyz took {readiness.Took}");
         Assert.NotNull(killed.Recovered);
         Assert.NotNull(stopped.AfterContinue);
         Assert.Empty(_doubles);
