@@ -99,4 +99,10 @@ public sealed record JobRecord
 
     /// <summary>Unix milliseconds the job last became pending: its submit, or its latest return to its queue.</summary>
     [Id(30)] public long? QueuedAt { get; init; }
+
+    /// <summary>Where its testbox uploads its results (<c>/result/…</c>, compass-ci's result_root); also in the document.</summary>
+    [Id(31)] public string? ResultRoot { get; init; }
+
+    /// <summary>compass-ci's "same test" digest (md5 of the flattened pp and the os fields); also in the document.</summary>
+    [Id(32)] public string? AllParamsMd5 { get; init; }
 }

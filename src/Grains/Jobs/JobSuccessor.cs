@@ -43,6 +43,8 @@ public static class JobSuccessor
             Attempt = attempt,
             RescheduledFrom = crashed.Id,
             QueuedAt = nowMillis,
+            ResultRoot = document[Results.ResultRoot.Field]?.GetValue<string>(),
+            AllParamsMd5 = document[Results.AllParamsMd5.Field]?.GetValue<string>(),
         };
     }
 }

@@ -8,7 +8,8 @@ public static class ResultFields
     /// <summary>
     /// Sets <c>result_root</c> (for id <paramref name="id"/>, on the date <paramref name="submitTimeMillis"/> falls on in
     /// <paramref name="zone"/>: compass-ci uses the server's local date) and <c>all_params_md5</c>, replacing whatever
-    /// the client sent. The <c>jobs</c> columns of the same names are generated from these fields (migration 0018).
+    /// the client sent. The job's insert also writes them into the <c>jobs</c> columns of the same names (JobRecord's
+    /// ResultRoot and AllParamsMd5, read from the document by <c>NewJob</c>).
     /// </summary>
     public static void Stamp(JsonObject document, long id, long submitTimeMillis, TimeZoneInfo zone)
     {

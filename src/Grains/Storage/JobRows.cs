@@ -9,7 +9,7 @@ internal static class JobRows
     public const string Columns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, " +
         "priority, memory_mb, lease_id, boot_time, version, jj, running_time, post_run_time, manual_check_time, " +
-        "renew_time, finish_time, deadline, crash, cancel_requested, attempt, rescheduled_from, rescheduled_as, cluster_id, host, host_lifecycle, queued_at";
+        "renew_time, finish_time, deadline, crash, cancel_requested, attempt, rescheduled_from, rescheduled_as, cluster_id, host, host_lifecycle, queued_at, result_root, all_params_md5";
 
     public static JobRecord Read(MySqlDataReader r) => new()
     {
@@ -44,5 +44,7 @@ internal static class JobRows
         Host = r.GetStringOrNull(28),
         HostLifecycle = r.GetStringOrNull(29),
         QueuedAt = r.GetInt64OrNull(30),
+        ResultRoot = r.GetStringOrNull(31),
+        AllParamsMd5 = r.GetStringOrNull(32),
     };
 }

@@ -191,7 +191,7 @@ public sealed class JobStore : IAsyncDisposable
 
     private const string InsertColumns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, priority, memory_mb, " +
-        "lease_id, boot_time, version, jj, attempt, rescheduled_from, cluster_id, queued_at, events";
+        "lease_id, boot_time, version, jj, attempt, rescheduled_from, cluster_id, queued_at, result_root, all_params_md5, events";
 
     /// <summary>The parameters of <see cref="InsertColumns"/>, in order; the first event is made a one-element history.</summary>
     private static readonly string InsertValues = InsertValuesWith("");
@@ -222,6 +222,7 @@ public sealed class JobStore : IAsyncDisposable
             Q("lease_id", job.LeaseId), Q("boot_time", job.BootTime), Q("version", job.Version), Q("jj", job.Document),
             Q("attempt", job.Attempt), Q("rescheduled_from", job.RescheduledFrom is { } from ? (ulong)from : null),
             Q("cluster_id", job.ClusterId is { } cluster ? (ulong)cluster : null), Q("queued_at", job.QueuedAt ?? job.SubmitTime),
+            Q("result_root", job.ResultRoot), Q("all_params_md5", job.AllParamsMd5),
             Q("events", new JobEvent(job.SubmitTime, "submitted", submitted).ToJson()));
     }
 

@@ -28,6 +28,8 @@ public static class NewJob
             Document = document.ToJsonString(),
             ClusterId = clusterId,
             QueuedAt = submitTime,
+            ResultRoot = document[Results.ResultRoot.Field]?.GetValue<string>(),
+            AllParamsMd5 = document[Results.AllParamsMd5.Field]?.GetValue<string>(),
         };
     }
 }
