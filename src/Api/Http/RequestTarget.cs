@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing.Patterns;
+using CompassCi.Grains.Text;
 
 namespace CompassCi.Api.Http;
 
@@ -50,7 +51,7 @@ public static class RequestTarget
 
             // An escaped dot segment is decoded and then removed by the server, so the request would reach another
             // route than the one it names (/hosts/%2e%2e/wiped is /wiped).
-            if (segments[i].Contains('%', StringComparison.Ordinal) && Decode(segments[i]) is { } bytes && bytes.All(b => b == '.') && bytes.Length is 1 or 2)
+            if (segments[i].Contains('%', StringComparison.Ordinal) && PercentDecoding.Bytes(segments[i]) is { } bytes && bytes.All(b => b == '.') && bytes.Length is 1 or 2)
             {
                 return Problems.Field(field, "is '.' or '..' written with percent-escapes, which would change the path");
             }
@@ -66,7 +67,7 @@ public static class RequestTarget
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             var name = equals < 0 ? pair : pair[..equals];
             // The parameter is named in the message only when its own name is clean text.
-            var field = Decode(name) is { } decoded && Utf8.IsValid(decoded) && !decoded.Any(IsControl) ? Encoding.UTF8.GetString(decoded) : "query";
+            var field = PercentDecoding.Bytes(name) is { } decoded && Utf8.IsValid(decoded) && !decoded.Any(IsControl) ? Encoding.UTF8.GetString(decoded) : "query";
             if (Problem(field, pair) is { } problem)
             {
                 return problem;
@@ -83,7 +84,7 @@ public static class RequestTarget
             return null;
         }
 
-        var bytes = Decode(encoded);
+        var bytes = PercentDecoding.Bytes(encoded);
         if (bytes is null)
         {
             return Problems.Field(field, "holds a '%' that is not followed by two hex digits");
@@ -98,28 +99,4 @@ public static class RequestTarget
     }
 
     private static bool IsControl(byte b) => b < 0x20 || b == 0x7F;
-
-    /// <summary>The bytes <paramref name="encoded"/> stands for; null when an escape is broken.</summary>
-    private static byte[]? Decode(string encoded)
-    {
-        var bytes = new List<byte>(encoded.Length);
-        for (var i = 0; i < encoded.Length; i++)
-        {
-            if (encoded[i] != '%')
-            {
-                bytes.AddRange(Encoding.UTF8.GetBytes(encoded[i].ToString()));
-                continue;
-            }
-
-            if (i + 2 >= encoded.Length || !Uri.IsHexDigit(encoded[i + 1]) || !Uri.IsHexDigit(encoded[i + 2]))
-            {
-                return null;
-            }
-
-            bytes.Add(Convert.ToByte(encoded.Substring(i + 1, 2), 16));
-            i += 2;
-        }
-
-        return [.. bytes];
-    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Unicode;
+using CompassCi.Grains.Text;
 
 namespace CompassCi.Grains.Results;
 
@@ -67,7 +68,7 @@ public sealed record ResultPath
     private static string? Name(string segment, out string? problem)
     {
         problem = null;
-        var bytes = Decode(segment);
+        var bytes = PercentDecoding.Bytes(segment);
         if (bytes is null)
         {
             problem = $"segment '{segment}' holds a '%' that is not followed by two hex digits";
@@ -92,29 +93,5 @@ public sealed record ResultPath
             _ => null,
         };
         return problem is null ? name : null;
-    }
-
-    /// <summary>The bytes <paramref name="encoded"/> stands for; null when an escape is broken.</summary>
-    private static byte[]? Decode(string encoded)
-    {
-        var bytes = new List<byte>(encoded.Length);
-        for (var i = 0; i < encoded.Length; i++)
-        {
-            if (encoded[i] != '%')
-            {
-                bytes.AddRange(Encoding.UTF8.GetBytes(encoded[i].ToString()));
-                continue;
-            }
-
-            if (i + 2 >= encoded.Length || !Uri.IsHexDigit(encoded[i + 1]) || !Uri.IsHexDigit(encoded[i + 2]))
-            {
-                return null;
-            }
-
-            bytes.Add(Convert.ToByte(encoded.Substring(i + 1, 2), 16));
-            i += 2;
-        }
-
-        return [.. bytes];
     }
 }
