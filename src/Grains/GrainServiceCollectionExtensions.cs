@@ -60,7 +60,6 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<HostStore>();
         services.AddSingleton<TestboxStore>();
         services.AddSingleton<IdNodeStore>();
-        services.AddSingleton<ResultStore>();
         services.AddSingleton<ResultStepStore>();
         services.AddSingleton<JobResultsStore>();
         services.AddSingleton<ResultFiles>();

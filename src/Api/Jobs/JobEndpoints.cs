@@ -73,7 +73,7 @@ public static class JobEndpoints
         return answer;
     }
 
-    private static async Task<IResult> GetAsync(string id, IGrainFactory grains, ResultStore results)
+    private static async Task<IResult> GetAsync(string id, IGrainFactory grains, JobResultsStore results)
     {
         if (!TryParseId(id, out var jobId))
         {

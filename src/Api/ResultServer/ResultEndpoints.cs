@@ -73,7 +73,7 @@ public static class ResultEndpoints
         return Answer(files.MakeCollection(path!.Names, rootDepth), path, context);
     }
 
-    private static async Task<IResult> PutAsync(HttpContext context, IGrainFactory grains, ResultFiles files, ResultStore store, IOptions<ResultOptions> options, TimeProvider clock)
+    private static async Task<IResult> PutAsync(HttpContext context, IGrainFactory grains, ResultFiles files, JobResultsStore store, IOptions<ResultOptions> options, TimeProvider clock)
     {
         var (path, rootDepth, refusal) = await AuthorizeAsync(context, grains, files, options.Value, clock);
         if (refusal is not null)
@@ -139,8 +139,7 @@ public static class ResultEndpoints
         }
 
         context.Items[JobCookie] = id;
-        var resultRoot = JsonNode.Parse(job.Document)?[ResultRoot.Field] is JsonValue value && value.TryGetValue<string>(out var root) ? root : null;
-        if (resultRoot is null)
+        if (job.ResultRoot is not { } resultRoot)
         {
             return (null, 0, Problems.Field(JobCookie, $"job {cookie} has no result_root (it was submitted before results were kept)", StatusCodes.Status403Forbidden));
         }

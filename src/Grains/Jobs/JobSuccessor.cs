@@ -19,7 +19,8 @@ public static class JobSuccessor
         document["rescheduled_from"] = crashed.Id.ToString(CultureInfo.InvariantCulture);
         document["attempt"] = attempt;
         // Its own result folder: an upload of the crashed attempt's testbox cannot land in it.
-        if (Results.ResultFields.ForSuccessor(document[Results.ResultRoot.Field]?.GetValue<string>(), id) is { } resultRoot)
+        var resultRoot = Results.ResultFields.ForSuccessor(crashed.ResultRoot, id);
+        if (resultRoot is not null)
         {
             document[Results.ResultRoot.Field] = resultRoot;
         }
@@ -43,8 +44,8 @@ public static class JobSuccessor
             Attempt = attempt,
             RescheduledFrom = crashed.Id,
             QueuedAt = nowMillis,
-            ResultRoot = document[Results.ResultRoot.Field]?.GetValue<string>(),
-            AllParamsMd5 = document[Results.AllParamsMd5.Field]?.GetValue<string>(),
+            ResultRoot = resultRoot,
+            AllParamsMd5 = crashed.AllParamsMd5,
         };
     }
 }

@@ -25,6 +25,9 @@ public sealed class ResultFiles(IOptions<ResultOptions> options, IConfiguration 
         return Path.Combine([Root, "result", .. names]);
     }
 
+    /// <summary>The folder of a job's uploads: where its <paramref name="resultRoot"/> (<c>/result/…</c>) lies on disk.</summary>
+    public string FolderOf(string resultRoot) => FullPath([.. ResultRoot.Segments(resultRoot).Skip(1)]);
+
     /// <summary>The first of <paramref name="names"/>' folders (or itself) that is a symbolic link, as <c>/result/…</c>; null when none is.</summary>
     public string? SymlinkOn(IReadOnlyList<string> names)
     {

@@ -1,17 +1,30 @@
 using System.Text.Json.Nodes;
+using CompassCi.Grains.Results;
 using static CompassCi.Grains.Storage.SqlStatement;
 
 namespace CompassCi.Grains.Storage;
 
 /// <summary>
-/// What the results pipeline writes on a job and reads back: its stats and errids (with the <c>job_errids</c> index), the
-/// errids new against earlier runs, and events about its results. None of it is in the job grain's record, so these
-/// writes neither need nor move the job's version.
+/// The results columns of <c>jobs</c>, outside the job grain's versioned row: its data readiness (set by uploads), its
+/// stats and errids (with the <c>job_errids</c> index), the errids new against earlier runs, and events about its
+/// results. None of it is in the job grain's record, so these writes neither need nor move the job's version.
 /// </summary>
 public sealed class JobResultsStore(MySqlConnector.MySqlDataSource dataSource, GroupCommitter committer)
 {
     /// <summary>Errids longer than this are kept on the job but not indexed for <c>?errid=</c> (the index's key width).</summary>
     public const int IndexedErridLength = 700;
+
+    /// <summary>
+    /// Marks job <paramref name="jobId"/> <see cref="DataReadiness.Uploading"/> if nothing marked it yet: only the first
+    /// accepted upload changes it, and a later one never undoes the pipeline's complete or incomplete.
+    /// </summary>
+    public Task MarkUploadingAsync(long jobId) => dataSource.ExecuteAsync(new SqlStatement(
+        "UPDATE jobs SET job_data_readiness = @readiness WHERE id = @id AND job_data_readiness IS NULL",
+        P("@readiness", DataReadiness.Uploading), Id("@id", jobId)));
+
+    /// <summary>The job's <c>job_data_readiness</c>; null before any upload, or when there is no such job.</summary>
+    public Task<string?> ReadinessAsync(long jobId) => dataSource.TextAsync(new SqlStatement(
+        "SELECT job_data_readiness FROM jobs WHERE id = @id", Id("@id", jobId)));
 
     /// <summary>The statements that record what extraction found (null stats: nothing was uploaded), replacing an earlier extraction's.</summary>
     internal static IReadOnlyList<SqlStatement> SetExtraction(long jobId, JsonObject? stats, IReadOnlyList<string> errids, string readiness)
@@ -35,8 +48,7 @@ public sealed class JobResultsStore(MySqlConnector.MySqlDataSource dataSource, G
 
     /// <summary>A statement appending <paramref name="jobEvent"/> to the job's history.</summary>
     internal static SqlStatement EventStatement(long jobId, JobEvent jobEvent) =>
-        new("UPDATE jobs SET events = JSON_ARRAY_APPEND(COALESCE(events, '[]'), '$', JSON_EXTRACT(@event, '$')) WHERE id = @id",
-            Id("@id", jobId), P("@event", jobEvent.ToJson()));
+        new($"UPDATE jobs SET events = {JobStore.AppendEvents(1)} WHERE id = @id", [Id("@id", jobId), .. JobStore.EventParameters([jobEvent])]);
 
     /// <summary>Appends <paramref name="jobEvent"/> to the job's history now.</summary>
     public Task AppendEventAsync(long jobId, JobEvent jobEvent) => committer.WriteAsync(EventStatement(jobId, jobEvent));

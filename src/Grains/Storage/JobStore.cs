@@ -244,7 +244,7 @@ public sealed class JobStore : IAsyncDisposable
     ];
 
     /// <summary>The history with the change's events appended, in order.</summary>
-    private static string AppendEvents(int count) => count == 1 ? AppendOneEvent : AppendEventsText(count);
+    internal static string AppendEvents(int count) => count == 1 ? AppendOneEvent : AppendEventsText(count);
 
     /// <summary>Nearly every change appends one event: its text is made once.</summary>
     private static readonly string AppendOneEvent = AppendEventsText(1);
@@ -253,6 +253,6 @@ public sealed class JobStore : IAsyncDisposable
         ? "events"
         : "JSON_ARRAY_APPEND(COALESCE(events, '[]')" + string.Concat(Enumerable.Range(0, count).Select(i => $", '$', JSON_EXTRACT(@event{i}, '$')")) + ")";
 
-    private static IEnumerable<MySqlParameter> EventParameters(IReadOnlyList<JobEvent> events) =>
+    internal static IEnumerable<MySqlParameter> EventParameters(IReadOnlyList<JobEvent> events) =>
         events.Select((e, i) => P($"@event{i}", e.ToJson()));
 }

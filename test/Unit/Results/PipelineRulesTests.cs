@@ -33,6 +33,7 @@ public sealed class PipelineRulesTests
         Crash = crash,
         Health = crash is null ? null : JobHealth.Crash,
         Document = """{"suite": "ebizzy", "result_root": "/result/ebizzy/2026-12-01/vm-2p8g/openeuler-24.03-aarch64/100x/7"}""",
+        ResultRoot = "/result/ebizzy/2026-12-01/vm-2p8g/openeuler-24.03-aarch64/100x/7",
     };
 
     private static string[] Kinds(Transition transition) => [.. Assert.IsType<JobChange>(transition.Change).Effects.Select(e => e.Kind)];

@@ -15,42 +15,33 @@ public sealed class ExtractStep(ResultExtractor extractor, ResultFiles files)
     /// <summary>The step's name in every pipeline.</summary>
     public const string Name = "extract";
 
-    /// <summary>Readiness of a job whose results were extracted.</summary>
-    public const string Complete = "complete";
-
-    /// <summary>Readiness of a job that ended with nothing uploaded.</summary>
-    public const string Incomplete = "incomplete";
-
-    /// <summary>Where the uploads of a job with <paramref name="resultRoot"/> (<c>/result/…</c>, computed at submit) are; null for a job without one.</summary>
-    private string? DirectoryOf(string? resultRoot) =>
-        resultRoot is not null && resultRoot.StartsWith(ResultRoot.Prefix + "/", StringComparison.Ordinal)
-            ? files.FullPath(resultRoot[ResultRoot.Prefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
-            : null;
-
     /// <summary>Extracts <paramref name="job"/>'s results; answers the step's output and the writes that go with its completion.</summary>
     public async Task<(JsonObject? Output, IReadOnlyList<SqlStatement> Writes)> RunAsync(JobRecord job, long nowMillis)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var document = JsonNode.Parse(job.Document) as JsonObject;
-        var directory = DirectoryOf(document?[ResultRoot.Field]?.GetValue<string>());
+        var directory = job.ResultRoot is { } resultRoot ? files.FolderOf(resultRoot) : null;
         if (directory is null || !Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any())
         {
-            return (new JsonObject { ["data_readiness"] = Incomplete, ["errid"] = new JsonArray() },
-                [.. JobResultsStore.SetExtraction(job.Id, null, [], Incomplete), JobResultsStore.EventStatement(job.Id, new JobEvent(nowMillis, "extracted", new JsonObject { ["data_readiness"] = Incomplete }))]);
+            return Settled(job.Id, nowMillis, null, [], DataReadiness.Incomplete, []);
         }
 
-        var extracted = await extractor.ExtractAsync(directory, document, CancellationToken.None);
-        var errids = new JsonArray([.. extracted.Errids.Select(e => (JsonNode)e)]);
-        var output = new JsonObject
+        var extracted = await extractor.ExtractAsync(directory, JsonNode.Parse(job.Document) as JsonObject, CancellationToken.None);
+        return Settled(job.Id, nowMillis, extracted.Stats, extracted.Errids, DataReadiness.Complete, new JsonObject
         {
-            ["data_readiness"] = Complete,
             ["stats"] = extracted.Stats.Count,
             ["monitors"] = extracted.MonitorFiles,
-            ["errid"] = errids,
             ["problems"] = new JsonArray([.. extracted.Problems.Select(p => (JsonNode)p.ToString())]),
-        };
-        var detail = new JsonObject { ["data_readiness"] = Complete, ["stats"] = extracted.Stats.Count, ["errid"] = errids.DeepClone() };
-        return (output,
-            [.. JobResultsStore.SetExtraction(job.Id, extracted.Stats, extracted.Errids, Complete), JobResultsStore.EventStatement(job.Id, new JobEvent(nowMillis, "extracted", detail))]);
+        });
+    }
+
+    /// <summary>The step's output (<paramref name="output"/> with the readiness and errids) and its writes: the results on the job, and an <c>extracted</c> event.</summary>
+    private static (JsonObject Output, IReadOnlyList<SqlStatement> Writes) Settled(
+        long jobId, long nowMillis, JsonObject? stats, IReadOnlyList<string> errids, string readiness, JsonObject output)
+    {
+        var errid = new JsonArray([.. errids.Select(e => (JsonNode)e)]);
+        output["data_readiness"] = readiness;
+        output["errid"] = errid;
+        var detail = new JsonObject { ["data_readiness"] = readiness, ["stats"] = stats?.Count, ["errid"] = errid.DeepClone() };
+        return (output, [.. JobResultsStore.SetExtraction(jobId, stats, errids, readiness), JobResultsStore.EventStatement(jobId, new JobEvent(nowMillis, "extracted", detail))]);
     }
 }

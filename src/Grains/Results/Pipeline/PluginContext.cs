@@ -10,5 +10,5 @@ namespace CompassCi.Grains.Results.Pipeline;
 public sealed record PluginContext(JobRecord Job, IReadOnlyList<string> Errids, IReadOnlyDictionary<string, JsonObject> Outputs, int Attempt)
 {
     /// <summary>The job's result_root (the path its results were uploaded under), if it has one.</summary>
-    public string? ResultRoot => JsonNode.Parse(Job.Document)?["result_root"]?.GetValue<string>();
+    public string? ResultRoot => Job.ResultRoot;
 }

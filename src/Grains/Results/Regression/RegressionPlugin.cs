@@ -17,8 +17,7 @@ public sealed class RegressionPlugin(JobResultsStore results, IOptions<Regressio
     public async Task<JsonObject?> RunAsync(PluginContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var md5 = JsonNode.Parse(context.Job.Document)?["all_params_md5"]?.GetValue<string>();
-        if (string.IsNullOrEmpty(md5))
+        if (context.Job.AllParamsMd5 is not { Length: > 0 } md5)
         {
             return new JsonObject { ["skipped"] = "the job has no all_params_md5" };
         }
