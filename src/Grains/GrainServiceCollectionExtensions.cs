@@ -37,6 +37,7 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<PipelineOptions>(configuration)
         .AddCheckedOptions<RegressionOptions>(configuration)
         .AddCheckedOptions<WebhookOptions>(configuration)
+        .AddCheckedOptions<Accounts.QuotaOptions>(configuration)
         .AddCheckedOptions<FailPointOptions>(configuration);
 
     /// <summary>The grains' services on the scheduler database at <paramref name="connectionString"/>.</summary>
