@@ -70,8 +70,14 @@ trap 'exit 143' TERM
 
 echo "run.sh: starting silo on ${url}, data in ${data_dir}, log in ${silo_log}"
 # No extra WebDAV address (port 3080 by default): another silo on this machine may hold it, and the bench's uploads
-# (--extract-jobs) go to the main address, which serves the same result server.
-CompassCi__DataDirectory="$data_dir" ASPNETCORE_URLS="$url" CompassCi__Results__WebDavUrl="" dotnet "$silo_dll" >"$silo_log" 2>&1 &
+# (--extract-jobs) go to the main address, which serves the same result server. The queued-job quotas are lifted
+# (each of the 5 accounts queues 20,000 of the 100,000 jobs, above the default hard limit of 10,000) unless the
+# caller's environment sets them. Other CompassCi__ variables in the caller's environment reach the silo as they
+# are (say CompassCi__FairShare__Enabled=false, to compare).
+CompassCi__DataDirectory="$data_dir" ASPNETCORE_URLS="$url" CompassCi__Results__WebDavUrl="" \
+  CompassCi__Quotas__QueuedSoftLimit="${CompassCi__Quotas__QueuedSoftLimit:-100000000}" \
+  CompassCi__Quotas__QueuedHardLimit="${CompassCi__Quotas__QueuedHardLimit:-100000000}" \
+  dotnet "$silo_dll" >"$silo_log" 2>&1 &
 silo_pid=$!
 
 deadline=$((SECONDS + ready_seconds))

@@ -18,6 +18,9 @@ public sealed record BenchOptions
     /// <summary>Distinct tag shapes (queues) the jobs are spread over.</summary>
     public int Shapes { get; init; } = 8;
 
+    /// <summary>Distinct <c>my_account</c> values the jobs are spread over (the baseline's 5; 50 to load fair-share).</summary>
+    public int Accounts { get; init; } = JobDocumentWriter.DefaultAccounts;
+
     /// <summary>
     /// Jobs for the extraction phase after the usual run: each is taken, gets its result files uploaded and is
     /// finished, and the results pipeline's throughput is measured. 0 (the default) leaves the phase out.

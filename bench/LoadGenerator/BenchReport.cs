@@ -7,6 +7,7 @@ public sealed record BenchReport(
     int Submitters,
     int Consumers,
     int Shapes,
+    int Accounts,
     int JobBytes,
     DateTimeOffset StartedAt,
     IReadOnlyList<PhaseReport> Phases,

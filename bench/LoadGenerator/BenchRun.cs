@@ -41,7 +41,7 @@ public static class BenchRun
 
         var before = ReadMemory(options);
         await output.WriteLineAsync($"run {runId}: submitting {options.Jobs} jobs of ~{JobDocumentWriter.TargetBytes} B over {options.Shapes} shapes with {options.Submitters} submitters");
-        var submit = new SubmitPhase(client, options.Url, new JobDocumentWriter(shapes, runId), options.Jobs, options.Shapes);
+        var submit = new SubmitPhase(client, options.Url, new JobDocumentWriter(shapes, runId, options.Accounts), options.Jobs, options.Shapes);
         var submitted = await submit.RunAsync(options.Submitters, deadline.Token);
         var pending = ReadMemory(options);
 
@@ -61,6 +61,7 @@ public static class BenchRun
             options.Submitters,
             options.Consumers,
             options.Shapes,
+            options.Accounts,
             JobDocumentWriter.TargetBytes,
             startedAt,
             [PhaseReport.From(submitted), PhaseReport.From(drained)],

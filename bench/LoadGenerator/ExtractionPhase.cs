@@ -27,7 +27,7 @@ public sealed class ExtractionPhase(HttpClient client, BenchOptions options, str
         var phaseRun = runId + "x";
 
         await output.WriteLineAsync($"extraction: submitting {jobs} jobs, taking them with {workers} testboxes");
-        var submit = new SubmitPhase(client, options.Url, new JobDocumentWriter(shapes, phaseRun), jobs, options.Shapes);
+        var submit = new SubmitPhase(client, options.Url, new JobDocumentWriter(shapes, phaseRun, options.Accounts), jobs, options.Shapes);
         var submitted = await submit.RunAsync(options.Submitters, deadline) with { Name = "x-submit" };
         var taken = await new DrainPhase(client, options.Url, shapes, submit.AcceptedPerShape, phaseRun).RunAsync(workers, deadline) with { Name = "x-take" };
         var exactlyOnce = ExactlyOnceChecker.Check(jobs, submitted.Ids, taken.Ids);

@@ -11,16 +11,18 @@ public sealed class JobDocumentWriter
     /// <summary>Target size of one serialized job body in bytes.</summary>
     public const int TargetBytes = 1024;
 
-    /// <summary>Distinct my_account values, as in the baseline (8 queues x 5 accounts).</summary>
-    public const int Accounts = 5;
+    /// <summary>Distinct my_account values by default, as in the baseline (8 queues x 5 accounts).</summary>
+    public const int DefaultAccounts = 5;
 
     private readonly IReadOnlyList<TagShape> _shapes;
     private readonly string _runId;
+    private readonly int _accounts;
 
-    public JobDocumentWriter(IReadOnlyList<TagShape> shapes, string runId)
+    public JobDocumentWriter(IReadOnlyList<TagShape> shapes, string runId, int accounts = DefaultAccounts)
     {
         _shapes = shapes;
         _runId = runId;
+        _accounts = accounts;
     }
 
     /// <summary>The shape job <paramref name="jobIndex"/> belongs to (round-robin).</summary>
@@ -31,8 +33,8 @@ public sealed class JobDocumentWriter
     {
         var shape = ShapeOf(jobIndex);
 
-        // Account advances once per full round of shapes, so every shape sees all accounts (K and 5 need not be coprime).
-        var account = $"acct{jobIndex / _shapes.Count % Accounts}";
+        // Account advances once per full round of shapes, so every shape sees all accounts (K and A need not be coprime).
+        var account = $"acct{jobIndex / _shapes.Count % _accounts}";
 
         // The payload names the run and job so documents differ; the rest is ASCII padding (1 char = 1 byte in JSON).
         var marker = $"{_runId}-{jobIndex}-";

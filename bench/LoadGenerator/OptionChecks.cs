@@ -14,12 +14,12 @@ public static class OptionChecks
             "default numbers");
 
         var all = OptionParser.Parse([
-            "--url", "http://localhost:3100", "--jobs", "10", "--consumers", "4", "--submitters", "3", "--shapes", "2",
+            "--url", "http://localhost:3100", "--jobs", "10", "--consumers", "4", "--submitters", "3", "--shapes", "2", "--accounts", "50",
             "--silo-pid", "42", "--json", "out.json", "--timeout-seconds", "60", "--ready-timeout-seconds", "5", "--extract-jobs", "7",
         ]);
         t.Equal(null, all.Error, "every option at once");
         t.Expect(
-            all.Options is { Jobs: 10, Consumers: 4, Submitters: 3, Shapes: 2, SiloPid: 42, JsonPath: "out.json", TimeoutSeconds: 60, ReadyTimeoutSeconds: 5, ExtractJobs: 7 },
+            all.Options is { Jobs: 10, Consumers: 4, Submitters: 3, Shapes: 2, Accounts: 50, SiloPid: 42, JsonPath: "out.json", TimeoutSeconds: 60, ReadyTimeoutSeconds: 5, ExtractJobs: 7 },
             "every option lands in its field");
         t.Equal("http://localhost:3100/", all.Options.Url.ToString(), "localhost url");
 

@@ -13,7 +13,7 @@ public static class OptionParser
 
     private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal)
     {
-        "--url", "--jobs", "--consumers", "--submitters", "--shapes", "--silo-pid", "--json", "--timeout-seconds", "--ready-timeout-seconds", "--extract-jobs",
+        "--url", "--jobs", "--consumers", "--submitters", "--shapes", "--accounts", "--silo-pid", "--json", "--timeout-seconds", "--ready-timeout-seconds", "--extract-jobs",
     };
 
     public static OptionParseResult Parse(IReadOnlyList<string> args)
@@ -87,6 +87,10 @@ public static class OptionParser
                 case "--shapes":
                     error = ReadCount(name, value, MaxShapes, out var shapes);
                     options = options with { Shapes = shapes };
+                    break;
+                case "--accounts":
+                    error = ReadCount(name, value, MaxShapes, out var accounts);
+                    options = options with { Accounts = accounts };
                     break;
                 case "--silo-pid":
                     error = ReadCount(name, value, int.MaxValue, out var pid);

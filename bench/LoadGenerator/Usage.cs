@@ -13,6 +13,7 @@ public static class Usage
           --consumers C              concurrent consuming testboxes, >= K     (default 64)
           --submitters S             concurrent submit loops                  (default 16)
           --shapes K                 tag shapes (queues): vm-2p{i}g x arch    (default 8)
+          --accounts A               my_account values the jobs are spread over (default 5)
           --extract-jobs X           after the run, X more jobs are taken, each uploads 10 result files and is
                                      finished; measures the results pipeline (default 0: no such phase)
           --silo-pid PID             server process; its VmRSS/VmHWM are read from /proc/PID/status

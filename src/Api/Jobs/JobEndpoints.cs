@@ -47,8 +47,16 @@ public static class JobEndpoints
             SubmitStatus.Created => Results.Json(Render(outcome), statusCode: StatusCodes.Status201Created),
             SubmitStatus.AlreadySubmitted => Results.Json(Render(outcome), statusCode: StatusCodes.Status200OK),
             SubmitStatus.SubmitIdConflict => Problems.Invalid(outcome.Errors, StatusCodes.Status409Conflict),
+            SubmitStatus.QuotaExceeded => QuotaExceeded(request.HttpContext, outcome),
             _ => Problems.Invalid(outcome.Errors, outcome.IsUnsupportedContentType ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status400BadRequest),
         };
+    }
+
+    /// <summary>429: the account's queued jobs are at its hard limit. Worth trying again once some of them have started.</summary>
+    private static IResult QuotaExceeded(HttpContext context, SubmitOutcome outcome)
+    {
+        context.Response.Headers.RetryAfter = "60";
+        return Problems.Invalid(outcome.Errors, StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>

@@ -15,4 +15,10 @@ public enum SubmitStatus
 
     /// <summary>The account used this <c>submit_id</c> for a different job (HTTP 409).</summary>
     SubmitIdConflict = 3,
+
+    /// <summary>
+    /// The account has reached its hard limit on queued jobs; nothing was stored (HTTP 429). <see cref="SubmitResult.Errors"/>
+    /// names <c>my_account</c> with the limit and the count.
+    /// </summary>
+    QuotaExceeded = 4,
 }

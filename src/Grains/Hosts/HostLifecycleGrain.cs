@@ -133,7 +133,7 @@ public sealed class HostLifecycleGrain(
         document.Remove("tbox_group");
         document["host_health_check"] = Host;
         document[SubmitIds.Field] = $"host-health-check:{Host}:{failed.Id.ToString(CultureInfo.InvariantCulture)}";
-        var outcome = await submitter.SubmitAsync(document);
+        var outcome = await submitter.SubmitAsync(document, exemptFromQuota: true);
         if (outcome.Jobs.Count == 0)
         {
             logger.LogError("Health-check job for tbox_group {Group} was refused ({Errors}); host {Host} waits for an operator", group, string.Join("; ", outcome.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")), Host);

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CompassCi.Grains.Accounts;
 using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Scheduling;
 using CompassCi.Grains.Storage;
 using CompassCi.Grains.Testing;
+using Microsoft.Extensions.Options;
 
 namespace CompassCi.Grains.Submit;
 
@@ -20,6 +22,8 @@ public sealed class JobSubmitter(
     JobQueueing queueing,
     TestboxRegistry registry,
     JobIdGenerator ids,
+    QuotaStore quotas,
+    IOptions<QuotaOptions> quotaDefaults,
     FailPoints failPoints,
     TimeProvider clock)
 {
@@ -33,8 +37,12 @@ public sealed class JobSubmitter(
         return parsed.Document is { } document ? SubmitAsync(document) : Task.FromResult(SubmitOutcome.Invalid(parsed.Errors));
     }
 
-    /// <summary>Submits a job document (it is checked here, and changed in place: server-owned fields go, derived ones are added).</summary>
-    public async Task<SubmitOutcome> SubmitAsync(JsonObject document)
+    /// <summary>
+    /// Submits a job document (it is checked here, and changed in place: server-owned fields go, derived ones are added).
+    /// <paramref name="exemptFromQuota"/> is for the scheduler's own jobs (a quarantined host's health check), which
+    /// must not wait behind an account's queued-job limit.
+    /// </summary>
+    public async Task<SubmitOutcome> SubmitAsync(JsonObject document, bool exemptFromQuota = false)
     {
         ArgumentNullException.ThrowIfNull(document);
         var checkedDocument = JobDocumentReader.Validate(document);
@@ -67,6 +75,20 @@ public sealed class JobSubmitter(
             return SubmitOutcome.Invalid(errors);
         }
 
+        var quotaWarning = (string?)null;
+        if (!exemptFromQuota)
+        {
+            // Counted before the insert, so submits racing at the limit may each pass: the hard limit can be overshot by
+            // the submits in flight at that moment, never by more.
+            var quota = await QuotaOfAsync(document["my_account"]!.GetValue<string>());
+            if (quota.Refusal(documents.Count) is { } refusal)
+            {
+                return new SubmitOutcome(SubmitStatus.QuotaExceeded, [], new Dictionary<string, string[]> { ["my_account"] = [refusal] }, []);
+            }
+
+            quotaWarning = quota.Warning(documents.Count);
+        }
+
         for (var attempt = 0; attempt < MaxIdAttempts; attempt++)
         {
             var records = NewRecords(documents, needs, isCluster);
@@ -81,7 +103,12 @@ public sealed class JobSubmitter(
                     await queueing.EnqueueSubmittedAsync(record);
                 }
 
-                return new SubmitOutcome(SubmitStatus.Created, [.. records.Select((r, i) => (r, documents[i]))], new Dictionary<string, string[]>(), await WarningsAsync(needs));
+                var warnings = await WarningsAsync(needs);
+                return new SubmitOutcome(
+                    SubmitStatus.Created,
+                    [.. records.Select((r, i) => (r, documents[i]))],
+                    new Dictionary<string, string[]>(),
+                    quotaWarning is null ? warnings : [quotaWarning, .. warnings]);
             }
 
             // Not stored: the same submit_id won a race meanwhile, or an id clashed (draw again).
@@ -118,6 +145,14 @@ public sealed class JobSubmitter(
         var first = await jobs.GetAsync(found.JobId) ?? throw new InvalidOperationException($"submit key '{key.SubmitId}' names job {id}, which does not exist");
         var created = first.ClusterId == first.Id ? await jobs.ListClusterAsync(first.Id) : [first];
         return new SubmitOutcome(SubmitStatus.AlreadySubmitted, [.. created.Select(j => (j, JsonNode.Parse(j.Document) as JsonObject ?? []))], new Dictionary<string, string[]>(), []);
+    }
+
+    /// <summary>The account's queued jobs and limits: its own from its accounts row, else the configured defaults.</summary>
+    private async Task<QueuedJobQuota> QuotaOfAsync(string account)
+    {
+        var (queued, soft, hard) = await quotas.ReadAsync(account);
+        var defaults = quotaDefaults.Value;
+        return new QueuedJobQuota(account, queued, soft ?? defaults.QueuedSoftLimit, hard ?? defaults.QueuedHardLimit);
     }
 
     /// <summary>The documents to store: the job itself, or one per node of the cluster it asks for.</summary>
