@@ -26,13 +26,18 @@ public sealed class AccountAdmin(
         var token = Tokens.NewAccountToken();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var row = settings with { TokenHash = Tokens.Hash(await tokenKey.GetAsync(), token), CreatedAt = now, UpdatedAt = now };
+        var wasOpen = !await mode.IsClosedAsync();
         if (!await store.InsertAsync(row))
         {
             return null;
         }
 
         await mode.CloseAsync();
-        logger.LogWarning("Account {Account} created: open mode has ended; every call now needs a token", row.Account);
+        logger.LogInformation("Account {Account} created", row.Account);
+        if (wasOpen)
+        {
+            logger.LogWarning("Open mode has ended for good with the first account: every call but the health probes now needs a token");
+        }
         await listener.AccountChanged(row.Account);
         return (row, token);
     }
