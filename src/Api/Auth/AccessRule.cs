@@ -15,8 +15,11 @@ public enum AccessRule
     /// <summary>The job list: any caller; an account sees only its own jobs.</summary>
     JobList,
 
-    /// <summary>A job's reads and its cancel: the owner account, operators.</summary>
-    JobOwner,
+    /// <summary>A job's reads (the job, events, why, suspects, stats): the owner account, operators, a lab token, the job's own secret.</summary>
+    JobRead,
+
+    /// <summary>Cancel: the owner account, operators.</summary>
+    JobCancel,
 
     /// <summary>A job's secrets map: the owner account, operators, the job's own secret.</summary>
     JobSecrets,

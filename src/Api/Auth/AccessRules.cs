@@ -9,7 +9,7 @@ namespace CompassCi.Api.Auth;
 /// </summary>
 public static class AccessRules
 {
-    private static readonly RouteAccess OfJob = new(AccessRule.JobOwner, JobIdSource.RouteId);
+    private static readonly RouteAccess OfJob = new(AccessRule.JobRead, JobIdSource.RouteId);
     private static readonly RouteAccess AnyCaller = new(AccessRule.AnyCaller);
     private static readonly RouteAccess Operator = new(AccessRule.Operator);
 
@@ -27,7 +27,7 @@ public static class AccessRules
         ["GET /api/v1/jobs/{id}/why"] = OfJob,
         ["GET /api/v1/jobs/{id}/suspects"] = OfJob,
         ["GET /api/v1/jobs/{id}/stats"] = OfJob,
-        ["POST /api/v1/jobs/{id}/cancel"] = OfJob,
+        ["POST /api/v1/jobs/{id}/cancel"] = new(AccessRule.JobCancel, JobIdSource.RouteId),
         ["GET /api/v1/jobs/{id}/secrets"] = new(AccessRule.JobSecrets, JobIdSource.RouteId),
         ["POST /api/v1/jobs/{id}/renew"] = new(AccessRule.JobRenew, JobIdSource.RouteId),
         ["POST /api/v1/jobs/{id}/stage"] = new(AccessRule.JobUpdate, JobIdSource.RouteId),
@@ -103,7 +103,10 @@ public static class AccessRules
         {
             AccessRule.Submit => DecideSubmit(caller, null).Decision,
             AccessRule.AnyCaller or AccessRule.JobList => AccessDecision.Allow,
-            AccessRule.JobOwner => isOperator || IsOwner(caller, target) ? AccessDecision.Allow : NotYours(caller, target, "its owner account or an operator"),
+            AccessRule.JobRead => isOperator || isLab || IsOwner(caller, target) || IsOwnJob(caller, target)
+                ? AccessDecision.Allow
+                : NotYours(caller, target, "its owner account, an operator, a lab token or the job's own secret"),
+            AccessRule.JobCancel => isOperator || IsOwner(caller, target) ? AccessDecision.Allow : NotYours(caller, target, "its owner account or an operator"),
             AccessRule.JobSecrets => isOperator || IsOwner(caller, target) || IsOwnJob(caller, target)
                 ? AccessDecision.Allow
                 : NotYours(caller, target, "its owner account, an operator or the job's own secret"),

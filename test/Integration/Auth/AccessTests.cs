@@ -52,6 +52,18 @@ public sealed class AccessTests(ClosedSiloFixture fixture) : IClassFixture<Close
     }
 
     [Fact]
+    public async Task Every_route_in_the_API_description_has_its_own_access_rule()
+    {
+        var document = (await _calls.GetAsync("/openapi/v1.json", null)).Is(HttpStatusCode.OK, "openapi").Json;
+        var routes = document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(m => $"{m.Key.ToUpperInvariant()} {p.Key}"))
+            // The description writes the result server's catch-all {**path} as {path}.
+            .Select(r => r.Replace("/result/{path}", "/result/{**path}", StringComparison.Ordinal)).ToList();
+        Assert.True(routes.Count > 30, $"only {routes.Count} routes in the description");
+        var unlisted = routes.Where(r => !CompassCi.Api.Auth.AccessRules.IsListed(r[..r.IndexOf(' ', StringComparison.Ordinal)], r[(r.IndexOf(' ', StringComparison.Ordinal) + 1)..])).ToList();
+        Assert.True(unlisted.Count == 0, "routes without a rule: " + string.Join(", ", unlisted));
+    }
+
+    [Fact]
     public async Task Another_account_may_not_cancel_renew_read_or_read_the_secrets_of_a_job_and_it_stays_as_it_was()
     {
         var (a, aToken) = await _calls.CreateAccountAsync(fixture.AdminToken);
@@ -140,6 +152,14 @@ public sealed class AccessTests(ClosedSiloFixture fixture) : IClassFixture<Close
         Assert.Equal("boot", (await _calls.GetAsync($"/api/v1/jobs/{first}", aToken)).Json["job_stage"]!.GetValue<string>());
         (await _calls.PostAsync($"/api/v1/jobs/{first}/stage", firstSecret, new JsonObject { ["stage"] = "running" })).Is(HttpStatusCode.OK, "stage with its own secret");
         Assert.Equal("running", (await _calls.GetAsync($"/api/v1/jobs/{first}", aToken)).Json["job_stage"]!.GetValue<string>());
+
+        // Uploads into the job's result_root, as lkp sends them (cookie JOBID), with the job's secret.
+        var root = (await _calls.GetAsync($"/api/v1/jobs/{first}", firstSecret)).Is(HttpStatusCode.OK, "a job reads itself").Json["result_root"]!.GetValue<string>();
+        var stat = new JsonObject { ["x.y"] = new JsonArray(1, 2) };
+        (await _calls.SendAsync(HttpMethod.Put, $"{root}/x.json", secondSecret, stat, cookie: $"JOBID={first}")).Refused(HttpStatusCode.Forbidden, "id", "upload with another job's secret");
+        (await _calls.SendAsync(HttpMethod.Put, $"{root}/x.json", aToken, stat, cookie: $"JOBID={first}")).Refused(HttpStatusCode.Forbidden, "id", "upload with the owner's account token");
+        Assert.False(File.Exists(Path.Combine(fixture.ResultsRoot, root.TrimStart('/'), "x.json")));
+        (await _calls.SendAsync(HttpMethod.Put, $"{root}/x.json", firstSecret, stat, cookie: $"JOBID={first}")).Is(HttpStatusCode.Created, "upload with its own secret");
 
         (await _calls.GetAsync($"/api/v1/jobs/{first}/secrets", firstSecret)).Is(HttpStatusCode.OK, "a job reads its own secrets");
         (await _calls.GetAsync($"/api/v1/jobs/{first}/secrets", secondSecret)).Refused(HttpStatusCode.Forbidden, "id", "a job reads another's secrets");

@@ -26,13 +26,20 @@ public class AccessRulesTests
         { AccessRule.AnyCaller, "anonymous", 401 },
         { AccessRule.AnyCaller, "lab", 200 },
         { AccessRule.AnyCaller, "other-job", 200 },
-        { AccessRule.JobOwner, "owner", 200 },
-        { AccessRule.JobOwner, "operator", 200 },
-        { AccessRule.JobOwner, "admin", 200 },
-        { AccessRule.JobOwner, "other-account", 403 },
-        { AccessRule.JobOwner, "lab", 403 },
-        { AccessRule.JobOwner, "own-job", 403 },
-        { AccessRule.JobOwner, "anonymous", 401 },
+        { AccessRule.JobRead, "owner", 200 },
+        { AccessRule.JobRead, "operator", 200 },
+        { AccessRule.JobRead, "lab", 200 },
+        { AccessRule.JobRead, "own-job", 200 },
+        { AccessRule.JobRead, "other-job", 403 },
+        { AccessRule.JobRead, "other-account", 403 },
+        { AccessRule.JobRead, "anonymous", 401 },
+        { AccessRule.JobCancel, "owner", 200 },
+        { AccessRule.JobCancel, "operator", 200 },
+        { AccessRule.JobCancel, "admin", 200 },
+        { AccessRule.JobCancel, "other-account", 403 },
+        { AccessRule.JobCancel, "lab", 403 },
+        { AccessRule.JobCancel, "own-job", 403 },
+        { AccessRule.JobCancel, "anonymous", 401 },
         { AccessRule.JobSecrets, "owner", 200 },
         { AccessRule.JobSecrets, "own-job", 200 },
         { AccessRule.JobSecrets, "other-job", 403 },
@@ -103,8 +110,8 @@ public class AccessRulesTests
 
     [Theory]
     [InlineData("GET", "/healthz", AccessRule.Public)]
-    [InlineData("HEAD", "/api/v1/jobs/{id}", AccessRule.JobOwner)]
-    [InlineData("POST", "/api/v1/jobs/{id}/cancel", AccessRule.JobOwner)]
+    [InlineData("HEAD", "/api/v1/jobs/{id}", AccessRule.JobRead)]
+    [InlineData("POST", "/api/v1/jobs/{id}/cancel", AccessRule.JobCancel)]
     [InlineData("POST", "/api/v1/jobs/{id}/stage", AccessRule.JobUpdate)]
     [InlineData("PUT", "/result/{**path}", AccessRule.JobUpdate)]
     [InlineData("GET", "/api/v1/jobs/", AccessRule.JobList)]
