@@ -22,8 +22,10 @@ public static class AccessCheck
                 return;
             }
 
+            // Public routes touch nothing (a health probe must not wait on the database).
+            var access = AccessRules.For(context.Request.Method, endpoint.RoutePattern.RawText ?? "");
             var services = context.RequestServices;
-            if (!await services.GetRequiredService<AccessMode>().IsClosedAsync())
+            if (access.Rule == AccessRule.Public || !await services.GetRequiredService<AccessMode>().IsClosedAsync())
             {
                 await next(context);
                 return;
@@ -37,7 +39,6 @@ public static class AccessCheck
             }
 
             caller.AttachTo(context);
-            var access = AccessRules.For(context.Request.Method, endpoint.RoutePattern.RawText ?? "");
             if (access.Rule == AccessRule.Submit)
             {
                 await next(context);

@@ -6,7 +6,8 @@ namespace CompassCi.Grains.Accounts;
 /// <summary>
 /// Open or closed. Open (no admin token configured, no account ever created): anonymous callers may do everything.
 /// Closed is for good and shared through the database; each silo caches it: the silo that closes flips at once, the
-/// others at their next read, at most <see cref="RecheckAfter"/> later. Once closed, never read again.
+/// others when their cached answer, older than <see cref="RecheckAfter"/>, has been read again in the background. Once
+/// closed, never read again. Requests never wait on the database for it, except the very first.
 /// </summary>
 public sealed class AccessMode(AccountStore store, TimeProvider clock, ILogger<AccessMode> logger)
 {
@@ -14,30 +15,38 @@ public sealed class AccessMode(AccountStore store, TimeProvider clock, ILogger<A
     public static readonly TimeSpan RecheckAfter = TimeSpan.FromSeconds(3);
 
     private volatile bool _closed;
-    private long _checkedAt = long.MinValue;
-
-    /// <summary>The last answer, without asking the database (for /readyz and logs).</summary>
-    public bool KnownClosed => _closed;
+    private bool _known;
+    private long _checkedAt;
+    private int _refreshing;
 
     public async ValueTask<bool> IsClosedAsync()
     {
-        var now = clock.GetTimestamp();
-        if (_closed || (Interlocked.Read(ref _checkedAt) != long.MinValue && clock.GetElapsedTime(Interlocked.Read(ref _checkedAt), now) < RecheckAfter))
+        if (_closed)
         {
+            return true;
+        }
+
+        if (!Volatile.Read(ref _known))
+        {
+            await RefreshAsync();
             return _closed;
         }
 
-        try
+        if (clock.GetElapsedTime(Interlocked.Read(ref _checkedAt)) >= RecheckAfter && Interlocked.Exchange(ref _refreshing, 1) == 0)
         {
-            _closed = await store.IsClosedAsync();
-        }
-        catch (Exception error) when (error is MySqlConnector.MySqlException or TimeoutException or InvalidOperationException)
-        {
-            // The database is away: keep the last answer (open stays open until it can be read; closed never reopens).
-            logger.LogWarning("Could not read whether open mode has ended ({Error}); keeping the last answer", error.Message);
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await RefreshAsync();
+                }
+                finally
+                {
+                    Volatile.Write(ref _refreshing, 0);
+                }
+            });
         }
 
-        Interlocked.Exchange(ref _checkedAt, now);
         return _closed;
     }
 
@@ -46,5 +55,22 @@ public sealed class AccessMode(AccountStore store, TimeProvider clock, ILogger<A
     {
         await store.CloseAsync();
         _closed = true;
+        Volatile.Write(ref _known, true);
+    }
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            _closed = _closed || await store.IsClosedAsync();
+            Volatile.Write(ref _known, true);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // The database is away: keep the last answer (closed never reopens), and ask again after RecheckAfter.
+            logger.LogWarning("Could not read whether open mode has ended ({Error}); keeping the last answer", error.Message);
+        }
+
+        Interlocked.Exchange(ref _checkedAt, clock.GetTimestamp());
     }
 }
