@@ -16,9 +16,13 @@ public sealed class OpenModeTests(MariaDbFixture database)
         var job = new JsonObject { ["suite"] = "s", ["my_account"] = account, ["tbox_group"] = "vm-open" };
         string token;
         await using (var silo = await SiloProcess.StartAsync(connectionString, cluster))
+        await using (var other = await SiloProcess.StartAsync(connectionString, cluster))
         {
             using var http = silo.CreateClient();
+            using var otherHttp = other.CreateClient();
             var calls = new AuthCalls(http);
+            var otherCalls = new AuthCalls(otherHttp);
+            (await otherCalls.GetAsync("/api/v1/queues", null)).Is(HttpStatusCode.OK, "anonymous read on the other silo while open");
             var ready = (await calls.GetAsync("/readyz", null)).Is(HttpStatusCode.OK, "readyz").Json;
             Assert.StartsWith("open", ready["auth"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.Contains("OPEN MODE", silo.Log(), StringComparison.Ordinal);
@@ -33,6 +37,12 @@ public sealed class OpenModeTests(MariaDbFixture database)
             (await calls.GetAsync("/api/v1/queues", null)).Refused(HttpStatusCode.Unauthorized, "authorization", "anonymous read once closed");
             (await calls.PostAsync("/api/v1/jobs", token, job)).Is(HttpStatusCode.Created, "submit with the account's token");
             Assert.StartsWith("closed", (await calls.GetAsync("/readyz", null)).Json["auth"]!.GetValue<string>(), StringComparison.Ordinal);
+
+            // The other silo learns it at its next read of the mode (every AccessMode.RecheckAfter while open).
+            Assert.True(
+                await Eventually.HoldsAsync(async () => (await otherCalls.GetAsync("/api/v1/queues", null)).Status == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(15)),
+                "the other silo still takes anonymous calls");
+            await other.StopAsync();
             await silo.StopAsync();
         }
 
