@@ -1,3 +1,4 @@
+using CompassCi.Api.Auth;
 using CompassCi.Api.Clusters;
 using CompassCi.Api.Health;
 using CompassCi.Api.Http;
@@ -23,6 +24,7 @@ public static class ApiEndpoints
         // Explicit, so that HEAD has become GET before an endpoint is chosen, and the target is checked after.
         app.UseRouting();
         app.UseRequestTargetCheck();
+        app.UseAccessCheck();
         app.MapOpenApi();
         app.MapCompassCiApi();
         return app;
@@ -45,6 +47,8 @@ public static class ApiEndpoints
         app.MapJobStatsEndpoints();
         app.MapPipelineEndpoints();
         app.MapResultEndpoints();
+        app.MapAccountEndpoints();
+        app.MapJobSecretEndpoints();
         return app;
     }
 }

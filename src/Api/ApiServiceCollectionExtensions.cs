@@ -17,6 +17,8 @@ public static class ApiServiceCollectionExtensions
     public static IServiceCollection AddCompassCiApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCompassCiApiOptions(configuration);
+        services.AddSingleton<Auth.CallerResolver>();
+        services.AddHostedService<Auth.AccessModeStartup>();
         services.AddExceptionHandler<ClientErrorHandler>();
         services.AddExceptionHandler<TransientFailureHandler>();
         services.Configure<KestrelServerOptions>(kestrel =>

@@ -38,6 +38,7 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<RegressionOptions>(configuration)
         .AddCheckedOptions<WebhookOptions>(configuration)
         .AddCheckedOptions<Accounts.QuotaOptions>(configuration)
+        .AddCheckedOptions<Accounts.AuthOptions>(configuration)
         .AddCheckedOptions<FailPointOptions>(configuration);
 
     /// <summary>The grains' services on the scheduler database at <paramref name="connectionString"/>.</summary>
@@ -73,6 +74,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<JobDispatcher>();
         services.AddSingleton<ClusterPlanner>();
         services.AddSingleton<JobSubmitter>();
+        Accounts.AccountServiceCollectionExtensions.AddCompassCiAccounts(services);
         services.AddSingleton<TestboxSightings>();
         services.AddSingleton<TestboxRegistry>();
         services.AddSingleton<QuarantinedHosts>();

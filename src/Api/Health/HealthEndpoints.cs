@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using CompassCi.Api.Auth;
 using CompassCi.Api.Http;
+using CompassCi.Grains.Accounts;
 using CompassCi.Grains.Storage;
 using Microsoft.Extensions.Hosting;
 
@@ -24,7 +26,7 @@ public static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(JobStore store, IGrainFactory grains, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(JobStore store, IGrainFactory grains, AccessMode access, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -47,7 +49,7 @@ public static class HealthEndpoints
 
         if (database && cluster)
         {
-            return Results.Json(new JsonObject { ["status"] = "ready", ["database"] = "ok", ["cluster"] = "ok" });
+            return Results.Json(new JsonObject { ["status"] = "ready", ["database"] = "ok", ["cluster"] = "ok", ["auth"] = AccessWords.Describe(await access.IsClosedAsync()) });
         }
 
         return Problems.Unavailable($"database: {(database ? "ok" : "unreachable")}, cluster: {(cluster ? "ok" : "unreachable")}");

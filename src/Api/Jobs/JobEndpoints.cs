@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using CompassCi.Api.Auth;
 using CompassCi.Api.Http;
+using CompassCi.Grains.Accounts;
 using CompassCi.Grains.Storage;
 using CompassCi.Grains.Submit;
 using Microsoft.Extensions.Options;
@@ -33,7 +35,13 @@ public static class JobEndpoints
         return app;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpRequest request, JobSubmitter submitter, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(
+        HttpRequest request,
+        JobSubmitter submitter,
+        AccessMode access,
+        CallerResolver callers,
+        IOptions<ApiOptions> options,
+        CancellationToken cancellationToken)
     {
         var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (tooLarge is not null)
@@ -41,7 +49,18 @@ public static class JobEndpoints
             return tooLarge;
         }
 
-        var outcome = await submitter.SubmitAsync(body, request.ContentType);
+        var parsed = JobDocumentReader.ReadObject(body, request.ContentType, "one job");
+        if (parsed.Document is not { } document)
+        {
+            return Problems.Invalid(parsed.Errors, parsed.Errors.ContainsKey(JobDocumentReader.ContentTypeField) ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status400BadRequest);
+        }
+
+        if (await access.IsClosedAsync() && await SubmitterAsync(request, document, callers) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var outcome = await submitter.SubmitAsync(document);
         return outcome.Status switch
         {
             SubmitStatus.Created => Results.Json(Render(outcome), statusCode: StatusCodes.Status201Created),
@@ -57,6 +76,41 @@ public static class JobEndpoints
     {
         context.Response.Headers.RetryAfter = "60";
         return Problems.Invalid(outcome.Errors, StatusCodes.Status429TooManyRequests);
+    }
+
+    /// <summary>
+    /// Checks who submits (once open mode has ended): the caller the access check found, or, with no Authorization
+    /// header, the <c>my_token</c> compass-ci clients put in the job. An account submits only for itself; an absent
+    /// <c>my_account</c> is filled in. Null when the submit may go on.
+    /// </summary>
+    private static async Task<IResult?> SubmitterAsync(HttpRequest request, JsonObject document, CallerResolver callers)
+    {
+        var caller = Caller.Of(request.HttpContext);
+        if (caller.Kind == CallerKind.Anonymous && document["my_token"] is { } tokenNode)
+        {
+            var token = tokenNode.GetValueKind() == System.Text.Json.JsonValueKind.String ? tokenNode.GetValue<string>() : "";
+            var (resolved, problem) = await callers.ResolveAsync(token);
+            if (resolved is null)
+            {
+                return AuthProblems.Refuse(AccessDecision.Unauthenticated($"my_token: {problem}"));
+            }
+
+            caller = resolved;
+        }
+
+        var myAccount = document["my_account"] is { } accountNode && accountNode.GetValueKind() == System.Text.Json.JsonValueKind.String ? accountNode.GetValue<string>() : null;
+        var (decision, account) = AccessRules.DecideSubmit(caller, myAccount);
+        if (!decision.Allowed)
+        {
+            return AuthProblems.Refuse(decision);
+        }
+
+        if (account is not null)
+        {
+            document["my_account"] = account;
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -102,6 +156,9 @@ public static class JobEndpoints
 
     private static async Task<IResult> ListAsync(HttpRequest request, JobQueries queries)
     {
+        // An account lists its own jobs only, whatever my_account it asks for.
+        var caller = Caller.Of(request.HttpContext);
+        var ownAccount = caller.Kind == CallerKind.Account ? caller.Account : null;
         var q = request.Query;
         var errors = new Dictionary<string, string[]>();
         string? Text(string name)
@@ -171,7 +228,7 @@ public static class JobEndpoints
             return Problems.Invalid(errors);
         }
 
-        var page = await queries.ListAsync(new JobQuery(stage, Text("my_account"), Text("suite"), Text("tbox_group"), Text("testbox"), before, limit, Text("errid"), stat, min, max));
+        var page = await queries.ListAsync(new JobQuery(stage, ownAccount ?? Text("my_account"), Text("suite"), Text("tbox_group"), Text("testbox"), before, limit, Text("errid"), stat, min, max));
         var items = new JsonArray([.. page.Select(j => (JsonNode)JobJson.Render(j))]);
         var next = page.Count == limit ? PageCursor.Encode(page[^1].Id) : null;
         return Results.Json(new JsonObject { ["jobs"] = items, ["next"] = next });

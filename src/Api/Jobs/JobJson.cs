@@ -42,6 +42,30 @@ public static class JobJson
         json["rescheduled_as"] = job.RescheduledAs?.ToString(CultureInfo.InvariantCulture);
         json["host"] = job.Host;
         json["host_lifecycle"] = job.HostLifecycle;
+        // The job's secrets (compass-ci's secrets map) go only to its testbox (the consume answer) and through
+        // GET /api/v1/jobs/{id}/secrets, which checks who asks.
+        json.Remove(SecretsField);
+        return json;
+    }
+
+    /// <summary>The job's own secrets map, as submitted (compass-ci's <c>secrets</c>).</summary>
+    public const string SecretsField = "secrets";
+
+    /// <summary>
+    /// The job as its testbox receives it at consume: with its <c>secrets</c> and <c>job_secret</c>, the per-job secret
+    /// the testbox shows for this job's updates and uploads.
+    /// </summary>
+    public static JsonObject RenderForTestbox(JobRecord job, string jobSecret)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var secrets = (JsonNode.Parse(job.Document) as JsonObject)?[SecretsField]?.DeepClone();
+        var json = Render(job);
+        if (secrets is not null)
+        {
+            json[SecretsField] = secrets;
+        }
+
+        json["job_secret"] = jobSecret;
         return json;
     }
 

@@ -1,5 +1,6 @@
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
+using CompassCi.Grains.Accounts;
 using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Hosts;
 using CompassCi.Grains.Testboxes;
@@ -33,6 +34,7 @@ public static class TestboxEndpoints
         IGrainFactory grains,
         TimeProvider clock,
         IOptions<ApiOptions> options,
+        TokenKey tokenKey,
         ILoggerFactory loggers,
         IHostApplicationLifetime lifetime)
     {
@@ -73,7 +75,7 @@ public static class TestboxEndpoints
         var gate = await quarantined.GateAsync(host);
         if (gate.Quarantined)
         {
-            return await QuarantinedAsync(testbox, host, leaseId, gate, context, grains, loggers);
+            return await QuarantinedAsync(testbox, host, leaseId, gate, context, grains, tokenKey, loggers);
         }
 
         var request = new ConsumeRequest(testbox, offered, body.MemoryMb, leaseId, body.RequestId is not null, TimeSpan.FromSeconds(body.WaitSeconds), host);
@@ -104,7 +106,7 @@ public static class TestboxEndpoints
         // The box no longer waits (only the registry's "requesting" state depends on this).
         sightings.Record(new TestboxSighting(testbox, null, null, null, clock.GetUtcNow().ToUnixTimeMilliseconds(), null));
 
-        return new HandOverResult(job, async () =>
+        return new HandOverResult(job, Tokens.JobSecret(await tokenKey.GetAsync(), job.Id, job.LeaseId ?? leaseId), async () =>
         {
             // The answer could not reach the testbox: give the job back rather than leave it held by nobody.
             // Fenced on this request's attempt: if a retry of the request has answered the job since, it stays held.
@@ -118,7 +120,7 @@ public static class TestboxEndpoints
     /// A testbox of a quarantined host gets no work, except its host's health-check job, assigned straight from the
     /// job (not through the queues, where any free testbox of the group could take it).
     /// </summary>
-    private static async Task<IResult> QuarantinedAsync(string testbox, string host, string leaseId, HostGate gate, HttpContext context, IGrainFactory grains, ILoggerFactory loggers)
+    private static async Task<IResult> QuarantinedAsync(string testbox, string host, string leaseId, HostGate gate, HttpContext context, IGrainFactory grains, TokenKey tokenKey, ILoggerFactory loggers)
     {
         if (gate.HealthCheckJobId is { } check)
         {
@@ -126,7 +128,7 @@ public static class TestboxEndpoints
             if (outcome.Job is { } job)
             {
                 await grains.GetGrain<IQueueGrain>(job.QueueKey).Remove(job.Id);
-                return new HandOverResult(job, async () =>
+                return new HandOverResult(job, Tokens.JobSecret(await tokenKey.GetAsync(), job.Id, job.LeaseId ?? leaseId), async () =>
                 {
                     var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(testbox, leaseId, 0);
                     loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation("Health-check job {JobId} returned: testbox {Testbox} hung up (released: {Released})", job.Id, testbox, released);
@@ -139,8 +141,11 @@ public static class TestboxEndpoints
         return Results.NoContent();
     }
 
-    /// <summary>Writes the job; if the client is gone, runs the give-back instead of losing the job.</summary>
-    private sealed class HandOverResult(JobRecord job, Func<Task> giveBack) : IResult
+    /// <summary>
+    /// Writes the job with its secret (derived from the lease, so a retry of the same request_id answers the same one);
+    /// if the client is gone, runs the give-back instead of losing the job.
+    /// </summary>
+    private sealed class HandOverResult(JobRecord job, string jobSecret, Func<Task> giveBack) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -152,7 +157,7 @@ public static class TestboxEndpoints
 
             try
             {
-                await Results.Json(JobJson.Render(job)).ExecuteAsync(httpContext);
+                await Results.Json(JobJson.RenderForTestbox(job, jobSecret)).ExecuteAsync(httpContext);
                 await httpContext.Response.CompleteAsync();
             }
             catch (Exception) when (httpContext.RequestAborted.IsCancellationRequested)

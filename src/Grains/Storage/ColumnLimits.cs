@@ -34,6 +34,9 @@ public static class ColumnLimits
     /// <summary><c>hosts.host</c>, <c>jobs.host</c>, <c>testboxes.host</c>.</summary>
     public const int Host = 255;
 
+    /// <summary><c>accounts.my_email</c>, <c>accounts.my_name</c>.</summary>
+    public const int AccountContact = 255;
+
     /// <summary><c>cluster_specs.name</c>.</summary>
     public const int ClusterSpecName = 255;
 

@@ -18,8 +18,11 @@ public static class JobDocumentReader
     /// <summary>Fields a job must have, each a non-empty string of printable characters that fits its column.</summary>
     internal static readonly IReadOnlyList<(string Field, int Limit)> RequiredFields = [("suite", ColumnLimits.Suite), ("my_account", ColumnLimits.Account)];
 
-    /// <summary>Fields the server owns; a client's values are dropped, as compass-ci does on submit.</summary>
-    internal static readonly IReadOnlyList<string> ServerOwnedFields = ["id", "job_stage", "job_health", "job_state", "stats", "errid"];
+    /// <summary>
+    /// Fields the server owns; a client's values are dropped, as compass-ci does on submit. <c>my_token</c> (compass-ci
+    /// clients send the account's token in the job) has been checked by then and is never stored or echoed.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> ServerOwnedFields = ["id", "job_stage", "job_health", "job_state", "stats", "errid", "my_token"];
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -135,6 +135,7 @@ public sealed class BadTextTests(SiloFixture fixture) : IClassFixture<SiloFixtur
             ("job_effects", "target", ColumnLimits.QueueKey), ("consume_requests", "request_id", ColumnLimits.RequestId),
             ("submit_keys", "submit_id", ColumnLimits.SubmitId), ("hosts", "host", ColumnLimits.Host), ("jobs", "host", ColumnLimits.Host),
             ("testboxes", "host", ColumnLimits.Host), ("cluster_specs", "name", ColumnLimits.ClusterSpecName),
+            ("accounts", "my_account", ColumnLimits.Account), ("accounts", "my_email", ColumnLimits.AccountContact), ("accounts", "my_name", ColumnLimits.AccountContact),
         ];
         foreach (var (table, column, limit) in columns)
         {

@@ -1,0 +1,20 @@
+using CompassCi.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CompassCi.Grains.Accounts;
+
+/// <summary>Registers accounts and access: the store, the token key, the open/closed mode, the account administration.</summary>
+public static class AccountServiceCollectionExtensions
+{
+    public static IServiceCollection AddCompassCiAccounts(this IServiceCollection services)
+    {
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<TokenKey>();
+        services.AddSingleton<AccessMode>();
+        services.AddSingleton<AccountAdmin>();
+        // Fair-share replaces this with the listener that re-reads shares and limits.
+        services.TryAddSingleton<IAccountChangeListener, NoAccountChangeListener>();
+        return services;
+    }
+}
