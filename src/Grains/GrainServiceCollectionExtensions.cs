@@ -1,6 +1,7 @@
 using CompassCi.Grains.Configuration;
 using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Effects;
+using CompassCi.Grains.FairShare;
 using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Results;
 using CompassCi.Grains.Results.Extraction;
@@ -38,6 +39,7 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<RegressionOptions>(configuration)
         .AddCheckedOptions<WebhookOptions>(configuration)
         .AddCheckedOptions<Accounts.QuotaOptions>(configuration)
+        .AddCheckedOptions<FairShareOptions>(configuration)
         .AddCheckedOptions<FailPointOptions>(configuration);
 
     /// <summary>The grains' services on the scheduler database at <paramref name="connectionString"/>.</summary>
@@ -64,6 +66,8 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<ResultStepStore>();
         services.AddSingleton<JobResultsStore>();
         services.AddSingleton<ResultFiles>();
+        services.AddSingleton<FairShareStore>();
+        services.AddSingleton<UsageLedger>();
         services.AddSingleton<ResultExtractor>();
 
         services.AddSingleton<JobIdGenerator>();
@@ -99,6 +103,7 @@ public static class GrainServiceCollectionExtensions
         services.AddHostedService<JobIdNodeLease>();
         services.AddHostedService<StorageJanitor>();
         services.AddHostedService<SweeperKeepAlive>();
+        services.AddHostedService<UsageExchange>();
         return services;
     }
 }
