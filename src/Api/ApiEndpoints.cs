@@ -1,4 +1,5 @@
 using CompassCi.Api.Clusters;
+using CompassCi.Api.FairShare;
 using CompassCi.Api.Health;
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
@@ -45,6 +46,7 @@ public static class ApiEndpoints
         app.MapJobStatsEndpoints();
         app.MapPipelineEndpoints();
         app.MapResultEndpoints();
+        app.MapFairShareEndpoints();
         return app;
     }
 }
