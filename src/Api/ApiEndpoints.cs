@@ -1,5 +1,6 @@
 using CompassCi.Api.Auth;
 using CompassCi.Api.Clusters;
+using CompassCi.Api.FairShare;
 using CompassCi.Api.Health;
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
@@ -49,6 +50,7 @@ public static class ApiEndpoints
         app.MapResultEndpoints();
         app.MapAccountEndpoints();
         app.MapJobSecretEndpoints();
+        app.MapFairShareEndpoints();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using CompassCi.Grains.Configuration;
 using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Effects;
+using CompassCi.Grains.FairShare;
 using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Results;
 using CompassCi.Grains.Results.Extraction;
@@ -39,6 +40,7 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<WebhookOptions>(configuration)
         .AddCheckedOptions<Accounts.QuotaOptions>(configuration)
         .AddCheckedOptions<Accounts.AuthOptions>(configuration)
+        .AddCheckedOptions<FairShareOptions>(configuration)
         .AddCheckedOptions<FailPointOptions>(configuration);
 
     /// <summary>The grains' services on the scheduler database at <paramref name="connectionString"/>.</summary>
@@ -66,6 +68,8 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<ResultStepStore>();
         services.AddSingleton<JobResultsStore>();
         services.AddSingleton<ResultFiles>();
+        services.AddSingleton<FairShareStore>();
+        services.AddSingleton<UsageLedger>();
         services.AddSingleton<ResultExtractor>();
 
         services.AddSingleton<JobIdGenerator>();
@@ -102,6 +106,7 @@ public static class GrainServiceCollectionExtensions
         services.AddHostedService<JobIdNodeLease>();
         services.AddHostedService<StorageJanitor>();
         services.AddHostedService<SweeperKeepAlive>();
+        services.AddHostedService<UsageExchange>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CompassCi.Api.Http;
 using CompassCi.Api.Testboxes;
+using CompassCi.Grains.FairShare;
 using CompassCi.Grains.Hosts;
 using CompassCi.Grains.Scheduling;
 using CompassCi.Grains.Storage;
@@ -17,7 +18,7 @@ public static class JobInsightEndpoints
     {
         var job = app.MapGroup("/api/v1/jobs/{id}").WithTags("Jobs");
         job.MapGet("/why", WhyAsync)
-            .WithSummary("Why a pending job has not run, in plain words with numbers: no matching testbox (and the closest one), memory, quarantine, busy testboxes, jobs ahead.")
+            .WithSummary("Why a pending job has not run, in plain words with numbers: no matching testbox (and the closest one), memory, quarantine, busy testboxes, the account's running cap, jobs ahead.")
             .Produces<JsonObject>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         job.MapGet("/suspects", SuspectsAsync)
@@ -27,7 +28,7 @@ public static class JobInsightEndpoints
         return app;
     }
 
-    private static async Task<IResult> WhyAsync(string id, JobStore jobs, JobQueries queries, TestboxRegistry registry)
+    private static async Task<IResult> WhyAsync(string id, JobStore jobs, JobQueries queries, TestboxRegistry registry, UsageLedger usage)
     {
         if (!JobEndpoints.TryParseId(id, out var jobId) || await jobs.GetAsync(jobId) is not { } job)
         {
@@ -48,7 +49,8 @@ public static class JobInsightEndpoints
         var tags = JsonNode.Parse(job.Document) is JsonObject document && JobRequirementsReader.Read(document).Requirements is { } needs
             ? needs.Tags
             : new Dictionary<string, string>();
-        var reasons = WaitExplainer.Explain(tags, job.MemoryMb, await registry.SeenRecentlyAsync(fresh: true), await queries.CountAheadAsync(job));
+        var cap = usage.CapOf(job.Account) is { } held ? (job.Account, held.Held, held.Cap) : ((string, int, int)?)null;
+        var reasons = WaitExplainer.Explain(tags, job.MemoryMb, await registry.SeenRecentlyAsync(fresh: true), await queries.CountAheadAsync(job), cap);
         return Results.Json(new JsonObject
         {
             ["id"] = id,

@@ -1,3 +1,4 @@
+using CompassCi.Grains.FairShare;
 using CompassCi.Grains.Queues;
 using CompassCi.Grains.Storage;
 
@@ -5,9 +6,10 @@ namespace CompassCi.Grains.Dispatch;
 
 /// <summary>
 /// Serves a consume: finds the queues whose keys the testbox satisfies, takes the best job among their
-/// heads, and when none fits waits on all of them (and on new queue keys) until the deadline.
+/// heads (priority, then the account's fair-share rank, then submit time), and when none fits waits on all of them (and on
+/// new queue keys, and on a running cap freeing a slot) until the deadline.
 /// </summary>
-public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys, JobStore store, ConsumeRequestStore consumeRequests, TimeProvider clock)
+public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys, JobStore store, ConsumeRequestStore consumeRequests, UsageLedger ledger, TimeProvider clock)
 {
     /// <summary>Longest single wait inside a grain; longer waits are several rounds, each re-reading the candidates.</summary>
     private static readonly TimeSpan RoundLimit = TimeSpan.FromSeconds(20);
@@ -33,6 +35,7 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
         {
             cancellationToken.ThrowIfCancellationRequested();
             var indexVersion = queueKeys.Version;
+            var slotFreed = ledger.SlotFreed;
             var candidates = queueKeys.Candidates(request.Tags);
             var (job, arrivals, superseded) = await TryClaimAsync(candidates, request, attempt);
             if (job is not null || superseded)
@@ -46,7 +49,7 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
                 return new ConsumeOutcome(null, attempt);
             }
 
-            await WaitForWorkAsync(candidates, arrivals, indexVersion, remaining < RoundLimit ? remaining : RoundLimit, cancellationToken);
+            await WaitForWorkAsync(candidates, arrivals, indexVersion, slotFreed, remaining < RoundLimit ? remaining : RoundLimit, cancellationToken);
         }
     }
 
@@ -69,6 +72,7 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
 
         var ordered = peeks.Where(p => p.Peek.Head is not null)
             .OrderByDescending(p => p.Peek.Head!.Priority)
+            .ThenBy(p => ledger.Enabled ? ledger.Rank(p.Peek.Head!.Account) : 0)
             .ThenBy(p => p.Peek.Head!.SubmitTime)
             .ThenBy(p => p.Peek.Head!.JobId);
         foreach (var (key, _) in ordered)
@@ -84,12 +88,13 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
         return (null, arrivals, false);
     }
 
-    private async Task WaitForWorkAsync(List<string> candidates, Dictionary<string, long> arrivals, long indexVersion, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task WaitForWorkAsync(List<string> candidates, Dictionary<string, long> arrivals, long indexVersion, Task slotFreed, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var round = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var waits = candidates
             .Select(key => Quietly(grains.GetGrain<IQueueGrain>(key).WaitForWork(arrivals[key], timeout, round.Token)))
             .Append(Quietly(queueKeys.WaitForChangeAsync(indexVersion, round.Token).ContinueWith(_ => true, TaskScheduler.Default)))
+            .Append(Quietly(slotFreed.WaitAsync(round.Token).ContinueWith(_ => true, TaskScheduler.Default)))
             .ToList();
         using var timer = new CancellationTokenSource(timeout, clock);
         using var both = CancellationTokenSource.CreateLinkedTokenSource(round.Token, timer.Token);

@@ -58,8 +58,10 @@ public static class WaitExplainer
     /// <param name="memoryMb">The memory the job needs in MiB; 0 or less when it states none.</param>
     /// <param name="seenRecently">Every testbox seen in the last 24 h.</param>
     /// <param name="jobsAhead">How many jobs are ahead of it in its queue.</param>
+    /// <param name="cap">The job's account, the jobs it holds and its running cap, when it has one.</param>
     public static IReadOnlyList<WaitReason> Explain(
-        IReadOnlyDictionary<string, string> requiredTags, long memoryMb, IReadOnlyList<SeenTestbox> seenRecently, int jobsAhead)
+        IReadOnlyDictionary<string, string> requiredTags, long memoryMb, IReadOnlyList<SeenTestbox> seenRecently, int jobsAhead,
+        (string Account, int Held, int Cap)? cap = null)
     {
         ArgumentNullException.ThrowIfNull(requiredTags);
         ArgumentNullException.ThrowIfNull(seenRecently);
@@ -98,12 +100,19 @@ public static class WaitExplainer
             reasons.Add(new WaitReason(WaitReason.AllBusy, $"{Testboxes(fitting.Count)}: {StateCounts(fitting)}; none is idle or requesting"));
         }
 
+        var capped = cap is { } c && c.Held >= c.Cap;
+        if (capped)
+        {
+            reasons.Add(new WaitReason(WaitReason.RunningCap, string.Create(CultureInfo.InvariantCulture,
+                $"account {cap!.Value.Account} holds {Count(cap.Value.Held, "job", "jobs")}; its running cap is {cap.Value.Cap}, so its jobs wait until one ends")));
+        }
+
         if (jobsAhead > 0)
         {
             reasons.Add(new WaitReason(WaitReason.JobsAhead,
                 string.Create(CultureInfo.InvariantCulture, $"{jobsAhead} {(jobsAhead == 1 ? "job" : "jobs")} ahead of it in its queue")));
         }
-        else if (free > 0)
+        else if (free > 0 && !capped)
         {
             reasons.Add(new WaitReason(WaitReason.ShouldRunSoon,
                 $"{Testboxes(free)} {IsAre(free)} free (idle or requesting); the job should be taken on the next request"));

@@ -24,6 +24,9 @@ public sealed record WaitReason(string Code, string Message)
     /// <summary>Matching testboxes exist, but none is free to take a job.</summary>
     public const string AllBusy = "all_busy";
 
+    /// <summary>The job's account holds as many jobs as its running cap allows; its jobs wait until one ends.</summary>
+    public const string RunningCap = "running_cap";
+
     /// <summary>Other jobs are ahead of this one in its queue.</summary>
     public const string JobsAhead = "jobs_ahead";
 
@@ -32,5 +35,5 @@ public sealed record WaitReason(string Code, string Message)
 
     /// <summary>Every code, in the order <see cref="WaitExplainer.Explain"/> gives reasons.</summary>
     public static readonly IReadOnlyList<string> AllCodes =
-        [NoMatchingTestbox, Memory, Quarantined, Offline, AllBusy, JobsAhead, ShouldRunSoon];
+        [NoMatchingTestbox, Memory, Quarantined, Offline, AllBusy, RunningCap, JobsAhead, ShouldRunSoon];
 }

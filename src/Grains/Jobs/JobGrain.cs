@@ -1,5 +1,6 @@
 using System.Globalization;
 using CompassCi.Grains.Effects;
+using CompassCi.Grains.FairShare;
 using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Storage;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public sealed class JobGrain(
     JobTransitions transitions,
     JobEffectRunner effects,
     JobIdGenerator ids,
+    UsageLedger usage,
     TimeProvider clock,
     ILogger<JobGrain> logger)
     : Grain, IJobGrain
@@ -173,6 +175,7 @@ public sealed class JobGrain(
             if (await store.ApplyAsync(change, Now(), fenceAttempt))
             {
                 _job = change.After;
+                usage.Record(change.Before, change.After);
                 return true;
             }
         }
@@ -185,6 +188,7 @@ public sealed class JobGrain(
         if (_job == change.After)
         {
             logger.LogInformation("Job {JobId}: the answer to its write was lost, and the row shows it landed", change.After.Id);
+            usage.Record(change.Before, change.After);
             return true;
         }
 

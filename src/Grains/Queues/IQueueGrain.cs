@@ -2,8 +2,8 @@
 namespace CompassCi.Grains.Queues;
 
 /// <summary>
-/// The pending jobs of one requirement key (<c>arch=aarch64,tbox_group=vm-2p8g</c>), ordered by priority
-/// then submit time. A cache of the <c>jobs</c> table: it rebuilds itself from the table on activation.
+/// The pending jobs of one requirement key (<c>arch=aarch64,tbox_group=vm-2p8g</c>), ordered by priority, then the
+/// account's fair-share rank, then submit time. A cache of the <c>jobs</c> table: it rebuilds itself from the table on activation.
 /// </summary>
 public interface IQueueGrain : IGrainWithStringKey
 {

@@ -1,8 +1,9 @@
 namespace CompassCi.Grains.Queues;
 
 /// <summary>
-/// The order a queue hands out jobs in: higher priority first, then older first, then lower id.
-/// Fair share between accounts (a later issue) slots in before submit time within a priority.
+/// The order of jobs without fair-share: higher priority first, then older first, then lower id. With fair-share,
+/// <see cref="PendingJobs"/> puts the best-ranked account between priority and submit time, and orders each account's
+/// own jobs by this.
 /// </summary>
 public sealed class PendingOrder : IComparer<PendingJob>
 {

@@ -1,3 +1,4 @@
+using CompassCi.Grains.FairShare;
 using CompassCi.Grains.Jobs;
 using CompassCi.Grains.Storage;
 using Microsoft.Extensions.Logging;
@@ -9,11 +10,13 @@ namespace CompassCi.Grains.Queues;
 /// The pending jobs of one requirement key. Reentrant so that many claims can wait on their database
 /// commits at once (and share them); every change to the in-memory order happens between awaits, so each
 /// job is taken by exactly one claim. The JobGrain's conditional write is the final guard, even against a
-/// second activation of this queue during a failover.
+/// second activation of this queue during a failover. Which job is best comes from this silo's fair-share ledger: the
+/// best-ranked account within the highest priority, skipping accounts at their running cap; a claim counts for its
+/// account from before its await until the job is recorded as held, so concurrent claims see it.
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class QueueGrain(JobStore store, TimeProvider clock, IOptions<QueueGrainOptions> options, ILogger<QueueGrain> logger)
+public sealed class QueueGrain(JobStore store, UsageLedger ledger, TimeProvider clock, IOptions<QueueGrainOptions> options, ILogger<QueueGrain> logger)
     : Grain, IQueueGrain
 {
     private readonly PendingJobs _pending = new();
@@ -44,8 +47,8 @@ public sealed class QueueGrain(JobStore store, TimeProvider clock, IOptions<Queu
 
     public Task<QueuePeek> Peek(long memoryMb)
     {
-        var best = _pending.Best(memoryMb);
-        var head = best is null ? null : new QueueHead(best.Priority, best.SubmitTime, best.Id);
+        var best = _pending.Best(memoryMb, ledger);
+        var head = best is null ? null : new QueueHead(best.Priority, best.SubmitTime, best.Id, best.Account);
         return Task.FromResult(new QueuePeek(head, _arrivals));
     }
 
@@ -54,7 +57,7 @@ public sealed class QueueGrain(JobStore store, TimeProvider clock, IOptions<Queu
         while (true)
         {
             var arrivals = _arrivals;
-            var candidate = _pending.Best(request.MemoryMb);
+            var candidate = _pending.Best(request.MemoryMb, ledger);
             if (candidate is null)
             {
                 return new ClaimOutcome(null, arrivals);
@@ -63,6 +66,7 @@ public sealed class QueueGrain(JobStore store, TimeProvider clock, IOptions<Queu
             // Taken out before the first await: no other claim can see it from here on.
             _pending.Remove(candidate.Id);
             _claiming.Add(candidate.Id);
+            ledger.BeginClaim(candidate.Account);
             AssignOutcome outcome;
             try
             {
@@ -75,6 +79,10 @@ public sealed class QueueGrain(JobStore store, TimeProvider clock, IOptions<Queu
                 _claiming.Remove(candidate.Id);
                 _pending.Add(candidate);
                 throw;
+            }
+            finally
+            {
+                ledger.EndClaim(candidate.Account);
             }
 
             _claiming.Remove(candidate.Id);

@@ -5,4 +5,5 @@ namespace CompassCi.Grains.Queues;
 public sealed record QueueHead(
     [property: Id(0)] int Priority,
     [property: Id(1)] long SubmitTime,
-    [property: Id(2)] long JobId);
+    [property: Id(2)] long JobId,
+    [property: Id(3)] string Account);
