@@ -62,6 +62,8 @@ public static class AccessRules
         ["GET /api/v1/accounts/{account}"] = new(AccessRule.AccountRead),
         ["PATCH /api/v1/accounts/{account}"] = Operator,
         ["POST /api/v1/accounts/{account}/token"] = Operator,
+        ["GET /api/v1/accounts/{account}/usage"] = new(AccessRule.AccountRead),
+        ["GET /api/v1/fairshare"] = AnyCaller,
     };
 
     /// <summary>The rule of the route <paramref name="pattern"/> for <paramref name="method"/>; operators only when it has none.</summary>

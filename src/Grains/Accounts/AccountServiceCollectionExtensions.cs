@@ -13,8 +13,7 @@ public static class AccountServiceCollectionExtensions
         services.AddSingleton<TokenKey>();
         services.AddSingleton<AccessMode>();
         services.AddSingleton<AccountAdmin>();
-        // Fair-share replaces this with the listener that re-reads shares and limits.
-        services.TryAddSingleton<IAccountChangeListener, NoAccountChangeListener>();
+        services.AddSingleton<IAccountChangeListener, FairShare.FairShareAccountListener>();
         return services;
     }
 }

@@ -9,9 +9,3 @@ public interface IAccountChangeListener
     /// <summary><paramref name="account"/> was created or changed.</summary>
     Task AccountChanged(string account);
 }
-
-/// <summary>The listener until something caches account settings.</summary>
-public sealed class NoAccountChangeListener : IAccountChangeListener
-{
-    public Task AccountChanged(string account) => Task.CompletedTask;
-}

@@ -144,6 +144,8 @@ public sealed class FairShareGrain(
     {
         try
         {
+            // Shares and caps too: an account change whose notice was lost (its silo died just after the write) is read here.
+            await ReadAccountsAsync();
             var counted = (await store.CountHeldAsync()).ToDictionary(c => c.Account, c => c.Held, StringComparer.Ordinal);
             var drift = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var name in _accounts.Keys.Union(counted.Keys, StringComparer.Ordinal).ToList())

@@ -3,7 +3,7 @@ using CompassCi.Tests.Integration.Infrastructure;
 namespace CompassCi.Tests.Integration.Scheduling;
 
 /// <summary>
-/// One silo whose database has the fair-share tests' accounts before it starts: alice, bob and carol with shares
+/// One closed silo with the fair-share tests' accounts, created through the account API: alice, bob and carol with shares
 /// 1:1:2, dave (1, arrives late), and erin (1, running cap 2).
 /// </summary>
 public sealed class FairShareSilo(MariaDbFixture database) : IAsyncLifetime
@@ -20,13 +20,26 @@ public sealed class FairShareSilo(MariaDbFixture database) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await database.CreateMigratedDatabaseAsync("fair");
-        // TODO(merge): admin API — create these accounts with POST /api/v1/accounts once it exists.
-        await Sql.ExecuteAsync(ConnectionString,
-            "INSERT INTO accounts (my_account, my_email, my_name, token_hash, shares, running_limit, created_at, updated_at) VALUES " +
-            string.Join(", ", new (string Name, int Shares, string Cap)[] { ("alice", 1, "NULL"), ("bob", 1, "NULL"), ("carol", 2, "NULL"), ("dave", 1, "NULL"), ("erin", 1, "2") }
-                .Select(a => $"('{a.Name}', '{a.Name}@example.com', '{a.Name}', UNHEX(SHA2('{a.Name}', 256)), {a.Shares}, {a.Cap}, 0, 0)")));
-        _silo = await SiloProcess.StartAsync(ConnectionString, "fair" + Guid.NewGuid().ToString("N")[..8]);
+        var admin = "admin-" + Guid.NewGuid().ToString("N");
+        _silo = await SiloProcess.StartAsync(ConnectionString, "fair" + Guid.NewGuid().ToString("N")[..8], new Dictionary<string, string> { ["CompassCi__Auth__AdminToken"] = admin });
         _http = _silo.CreateClient();
+
+        // The tests act as the admin, who may submit for any account and take jobs as any testbox.
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", admin);
+
+        // Created through the account API after the silo started, so fair-share learns shares and caps from the
+        // account API's change notice, not from its first read of the table.
+        foreach (var (name, shares, cap) in new (string Name, int Shares, int? Cap)[] { ("alice", 1, null), ("bob", 1, null), ("carol", 2, null), ("dave", 1, null), ("erin", 1, 2) })
+        {
+            var account = new System.Text.Json.Nodes.JsonObject { ["my_account"] = name, ["my_email"] = $"{name}@example.com", ["my_name"] = name, ["shares"] = shares };
+            if (cap is { } limit)
+            {
+                account["running_limit"] = limit;
+            }
+
+            using var created = await _http.PostAsync("/api/v1/accounts", new StringContent(account.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, $"create {name}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
     }
 
     public async ValueTask DisposeAsync()
