@@ -40,6 +40,16 @@ public sealed class FairShareSilo(MariaDbFixture database) : IAsyncLifetime
             using var created = await _http.PostAsync("/api/v1/accounts", new StringContent(account.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
             Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, $"create {name}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
         }
+
+        // The silo ranks from the picture it last had from the fair-share keeper (at most a second old): wait until it
+        // shows the new shares and the cap, as an operator would read them, before any test relies on them.
+        var known = await Eventually.HoldsAsync(async () =>
+        {
+            var accounts = System.Text.Json.Nodes.JsonNode.Parse(await _http.GetStringAsync("/api/v1/fairshare"))!["accounts"]!.AsArray();
+            int? Read(string account, string field) => accounts.FirstOrDefault(a => (string?)a!["my_account"] == account)?[field]?.GetValue<int?>();
+            return Read("carol", "shares") == 2 && Read("erin", "running_cap") == 2;
+        }, TimeSpan.FromSeconds(10));
+        Assert.True(known, "the silo's fair-share picture never showed carol's 2 shares and erin's cap of 2");
     }
 
     public async ValueTask DisposeAsync()
