@@ -2,7 +2,7 @@ namespace CompassCi.Grains.FairShare;
 
 /// <summary>
 /// One account in the merged fair-share picture: its shares (1 when it has no <c>accounts</c> row), its usage decayed to
-/// the picture's time, the jobs testboxes hold for it, and its running cap (null: none).
+/// the picture's time, the jobs testboxes hold for it, its running cap (null: none), and its queued (pending) jobs.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record AccountStanding(
@@ -11,4 +11,5 @@ public sealed record AccountStanding(
     [property: Id(2)] double Usage,
     [property: Id(3)] int Held,
     [property: Id(4)] int? RunningCap,
-    [property: Id(5)] bool Registered);
+    [property: Id(5)] bool Registered,
+    [property: Id(6)] int Queued = 0);

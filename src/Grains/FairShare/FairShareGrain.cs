@@ -8,8 +8,8 @@ namespace CompassCi.Grains.FairShare;
 /// <summary>
 /// Merges every silo's usage changes into one picture. Usage is kept decayed to one common time (<see cref="_atMs"/>),
 /// written to <c>account_usage</c> every few seconds and on deactivation; a crash loses at most that much usage. Held
-/// counts start from the <c>jobs</c> table and follow the silos' reports; a recount corrects a count only when two
-/// recounts in a row find the same difference, so a report still on its way is not mistaken for drift.
+/// and queued counts start from the <c>jobs</c> table and follow the silos' reports; a recount corrects a count only
+/// when two recounts in a row find the same difference, so a report still on its way is not mistaken for drift.
 /// </summary>
 public sealed class FairShareGrain(
     FairShareStore store,
@@ -22,6 +22,7 @@ public sealed class FairShareGrain(
     private readonly Dictionary<string, AccountState> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
     private Dictionary<string, int> _suspectedDrift = new(StringComparer.Ordinal);
+    private Dictionary<string, int> _suspectedQueuedDrift = new(StringComparer.Ordinal);
     private long _atMs;
     private double _jobUsageSum;
     private double _jobs;
@@ -50,6 +51,11 @@ public sealed class FairShareGrain(
             Account(account).Held = held;
         }
 
+        foreach (var (account, queued) in await store.CountQueuedAsync())
+        {
+            Account(account).Queued = queued;
+        }
+
         logger.LogInformation("Fair share starts with {Accounts} accounts", _accounts.Count);
         this.RegisterGrainTimer(PersistAsync, new GrainTimerCreationOptions(Options.PersistInterval, Options.PersistInterval) { KeepAlive = true });
         this.RegisterGrainTimer(RecountAsync, new GrainTimerCreationOptions(Options.RecountInterval, Options.RecountInterval) { KeepAlive = true });
@@ -71,6 +77,7 @@ public sealed class FairShareGrain(
             {
                 var account = Account(delta.Account);
                 account.Held += delta.HeldChange;
+                account.Queued += delta.QueuedChange;
                 account.Usage += delta.Usage;
                 _jobUsageSum += delta.FinishedUsage;
                 _jobs += delta.Finished;
@@ -89,7 +96,7 @@ public sealed class FairShareGrain(
         var accounts = new Dictionary<string, AccountStanding>(_accounts.Count, StringComparer.Ordinal);
         foreach (var (name, a) in _accounts)
         {
-            accounts[name] = new AccountStanding(name, a.Shares, a.Usage, Math.Max(a.Held, 0), a.RunningLimit ?? quotas.Value.MaxRunning, a.Registered);
+            accounts[name] = new AccountStanding(name, a.Shares, a.Usage, Math.Max(a.Held, 0), a.RunningLimit ?? quotas.Value.MaxRunning, a.Registered, Math.Max(a.Queued, 0));
         }
 
         return new FairSharePicture(_atMs, mean, accounts, quotas.Value.MaxRunning);
@@ -146,33 +153,44 @@ public sealed class FairShareGrain(
         {
             // Shares and caps too: an account change whose notice was lost (its silo died just after the write) is read here.
             await ReadAccountsAsync();
-            var counted = (await store.CountHeldAsync()).ToDictionary(c => c.Account, c => c.Held, StringComparer.Ordinal);
-            var drift = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var name in _accounts.Keys.Union(counted.Keys, StringComparer.Ordinal).ToList())
-            {
-                var difference = counted.GetValueOrDefault(name) - Account(name).Held;
-                if (difference == 0)
-                {
-                    continue;
-                }
-
-                if (_suspectedDrift.GetValueOrDefault(name) == difference)
-                {
-                    logger.LogInformation("Fair share corrects account {Account}'s held jobs by {Difference}", name, difference);
-                    Account(name).Held += difference;
-                }
-                else
-                {
-                    drift[name] = difference;
-                }
-            }
-
-            _suspectedDrift = drift;
+            _suspectedDrift = Correct("held", await store.CountHeldAsync(), a => a.Held, (a, d) => a.Held += d, _suspectedDrift);
+            _suspectedQueuedDrift = Correct("queued", await store.CountQueuedAsync(), a => a.Queued, (a, d) => a.Queued += d, _suspectedQueuedDrift);
         }
         catch (Exception error)
         {
-            logger.LogWarning(error, "Fair share could not count held jobs");
+            logger.LogWarning(error, "Fair share could not count held and queued jobs");
         }
+    }
+
+    /// <summary>
+    /// Compares one count with the table's: a difference seen twice in a row is drift (a silo died before reporting) and
+    /// is corrected; seen once, it may be a report on its way. Answers the differences to check next time.
+    /// </summary>
+    private Dictionary<string, int> Correct(
+        string what, List<(string Account, int Count)> table, Func<AccountState, int> read, Action<AccountState, int> add, Dictionary<string, int> suspected)
+    {
+        var counted = table.ToDictionary(c => c.Account, c => c.Count, StringComparer.Ordinal);
+        var drift = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in _accounts.Keys.Union(counted.Keys, StringComparer.Ordinal).ToList())
+        {
+            var difference = counted.GetValueOrDefault(name) - read(Account(name));
+            if (difference == 0)
+            {
+                continue;
+            }
+
+            if (suspected.GetValueOrDefault(name) == difference)
+            {
+                logger.LogInformation("Fair share corrects account {Account}'s {What} jobs by {Difference}", name, what, difference);
+                add(Account(name), difference);
+            }
+            else
+            {
+                drift[name] = difference;
+            }
+        }
+
+        return drift;
     }
 
     /// <summary>Brings every usage and the job-length average to <paramref name="nowMs"/>; one factor serves them all.</summary>
@@ -218,5 +236,7 @@ public sealed class FairShareGrain(
         public double Usage { get; set; }
 
         public int Held { get; set; }
+
+        public int Queued { get; set; }
     }
 }

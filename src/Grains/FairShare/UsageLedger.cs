@@ -49,12 +49,25 @@ public sealed class UsageLedger : IAccountRanks
 
     /// <summary>
     /// Records a job's written change: entering a held stage (boot … renew) starts it; leaving one ends it and adds its
-    /// machine time, from boot to its finish time (or now, when it went back to its queue).
+    /// machine time, from boot to its finish time (or now, when it went back to its queue). Entering or leaving the
+    /// queue (stage submit) counts for quotas, as does a <paramref name="successor"/> (a rescheduled attempt) queued by
+    /// the same write.
     /// </summary>
-    public void Record(JobRecord before, JobRecord after)
+    public void Record(JobRecord before, JobRecord after, JobRecord? successor = null)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
+        var queuedChange = (after.Stage == JobStages.Submit ? 1 : 0) - (before.Stage == JobStages.Submit ? 1 : 0);
+        if (queuedChange != 0)
+        {
+            Queued(after.Account, queuedChange);
+        }
+
+        if (successor is { Stage: JobStages.Submit })
+        {
+            Queued(successor.Account, 1);
+        }
+
         var wasHeld = JobStages.IsActive(before.Stage);
         var isHeld = JobStages.IsActive(after.Stage);
         if (wasHeld == isHeld)
@@ -74,6 +87,25 @@ public sealed class UsageLedger : IAccountRanks
         if (CapOf(after.Account) is not null)
         {
             SignalSlotFreed();
+        }
+    }
+
+    /// <summary>Jobs of <paramref name="account"/> were added to the queues (a submit's insert), or left them (negative).</summary>
+    public void Queued(string account, int count)
+    {
+        lock (_gate)
+        {
+            var change = _pending.GetValueOrDefault(account);
+            _pending[account] = change with { Queued = change.Queued + count };
+        }
+    }
+
+    /// <summary>The account's queued jobs as this silo knows them: the merged picture and this silo's changes since.</summary>
+    public int QueuedOf(string account)
+    {
+        lock (_gate)
+        {
+            return Standing(account, _picture.AtMs).Queued;
         }
     }
 
@@ -161,7 +193,7 @@ public sealed class UsageLedger : IAccountRanks
             if (_outstanding is null)
             {
                 _outstanding = new UsageReport(_silo, ++_sequence,
-                    [.. _pending.Select(p => new UsageDelta(p.Key, p.Value.Held, p.Value.Usage, p.Value.Finished, p.Value.FinishedUsage))]);
+                    [.. _pending.Select(p => new UsageDelta(p.Key, p.Value.Held, p.Value.Usage, p.Value.Finished, p.Value.FinishedUsage, p.Value.Queued))]);
                 foreach (var (account, change) in _pending)
                 {
                     _sent[account] = change;
@@ -205,7 +237,13 @@ public sealed class UsageLedger : IAccountRanks
         lock (_gate)
         {
             var change = _pending.GetValueOrDefault(account);
-            _pending[account] = new Change(change.Held + held, change.Usage + usage, change.Finished + (finished ? 1 : 0), change.FinishedUsage + (finished ? usage : 0));
+            _pending[account] = change with
+            {
+                Held = change.Held + held,
+                Usage = change.Usage + usage,
+                Finished = change.Finished + (finished ? 1 : 0),
+                FinishedUsage = change.FinishedUsage + (finished ? usage : 0),
+            };
         }
     }
 
@@ -215,20 +253,23 @@ public sealed class UsageLedger : IAccountRanks
         var known = _picture.Accounts.GetValueOrDefault(account);
         var usage = known is null ? 0 : FairShareMath.Decay(known.Usage, _picture.AtMs, nowMs, _options.HalfLife);
         var held = known?.Held ?? 0;
+        var queued = known?.Queued ?? 0;
         if (_sent.TryGetValue(account, out var sent))
         {
             usage += sent.Usage;
             held += sent.Held;
+            queued += sent.Queued;
         }
 
         if (_pending.TryGetValue(account, out var pending))
         {
             usage += pending.Usage;
             held += pending.Held;
+            queued += pending.Queued;
         }
 
-        return new AccountStanding(account, known?.Shares ?? 1, usage, Math.Max(held, 0), known?.RunningCap ?? _picture.DefaultRunningCap, known?.Registered ?? false);
+        return new AccountStanding(account, known?.Shares ?? 1, usage, Math.Max(held, 0), known?.RunningCap ?? _picture.DefaultRunningCap, known?.Registered ?? false, Math.Max(queued, 0));
     }
 
-    private readonly record struct Change(int Held, double Usage, int Finished, double FinishedUsage);
+    private readonly record struct Change(int Held, double Usage, int Finished, double FinishedUsage, int Queued);
 }

@@ -175,7 +175,7 @@ public sealed class JobGrain(
             if (await store.ApplyAsync(change, Now(), fenceAttempt))
             {
                 _job = change.After;
-                usage.Record(change.Before, change.After);
+                usage.Record(change.Before, change.After, change.Successor);
                 return true;
             }
         }
@@ -188,7 +188,7 @@ public sealed class JobGrain(
         if (_job == change.After)
         {
             logger.LogInformation("Job {JobId}: the answer to its write was lost, and the row shows it landed", change.After.Id);
-            usage.Record(change.Before, change.After);
+            usage.Record(change.Before, change.After, change.Successor);
             return true;
         }
 

@@ -28,6 +28,12 @@ public sealed class FairShareStore(MySqlDataSource dataSource)
             new SqlStatement($"SELECT my_account, COUNT(*) FROM jobs WHERE job_stage IN {SqlLists.ActiveStages} GROUP BY my_account"),
             r => (r.GetString(0), r.GetInt32(1)));
 
+    /// <summary>Queued (pending) jobs per account.</summary>
+    public Task<List<(string Account, int Queued)>> CountQueuedAsync() =>
+        dataSource.QueryAsync(
+            new SqlStatement($"SELECT my_account, COUNT(*) FROM jobs WHERE job_stage = '{JobStages.Submit}' GROUP BY my_account"),
+            r => (r.GetString(0), r.GetInt32(1)));
+
     /// <summary>Every account that has a job, in any stage (a loose scan of the (my_account, job_stage) index).</summary>
     public Task<List<string>> ListAccountsWithJobsAsync() =>
         dataSource.QueryAsync(new SqlStatement("SELECT DISTINCT my_account FROM jobs"), r => r.GetString(0));

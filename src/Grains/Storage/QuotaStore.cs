@@ -2,15 +2,12 @@ using static CompassCi.Grains.Storage.SqlStatement;
 
 namespace CompassCi.Grains.Storage;
 
-/// <summary>What a submit's quota check reads: the account's queued jobs and its own limits (NULL: the defaults).</summary>
+/// <summary>What a submit's quota check reads from the table: the account's own limits (NULL: the defaults).</summary>
 public sealed class QuotaStore(MySqlConnector.MySqlDataSource dataSource)
 {
-    /// <summary>How many jobs of <paramref name="account"/> are pending, and the limits its accounts row sets, if any.</summary>
-    public async Task<(long Queued, int? SoftLimit, int? HardLimit)> ReadAsync(string account) =>
+    /// <summary>The queued-job limits the accounts row of <paramref name="account"/> sets; both null when it has no row.</summary>
+    public async Task<(int? SoftLimit, int? HardLimit)> ReadLimitsAsync(string account) =>
         await dataSource.FirstOrDefaultAsync(
-            new SqlStatement(
-                "SELECT (SELECT COUNT(*) FROM jobs WHERE my_account = @account AND job_stage = 'submit'), a.queued_soft_limit, a.queued_hard_limit " +
-                "FROM (SELECT 1) AS one LEFT JOIN accounts a ON a.my_account = @account",
-                P("@account", account)),
-            r => (r.GetInt64(0), r.IsDBNull(1) ? (int?)null : r.GetInt32(1), r.IsDBNull(2) ? (int?)null : r.GetInt32(2)));
+            new SqlStatement("SELECT queued_soft_limit, queued_hard_limit FROM accounts WHERE my_account = @account", P("@account", account)),
+            r => (r.IsDBNull(0) ? (int?)null : r.GetInt32(0), r.IsDBNull(1) ? (int?)null : r.GetInt32(1)));
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CompassCi.Grains.Accounts;
+using CompassCi.Grains.FairShare;
 using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Scheduling;
 using CompassCi.Grains.Storage;
@@ -24,6 +25,7 @@ public sealed class JobSubmitter(
     JobIdGenerator ids,
     QuotaStore quotas,
     IOptions<QuotaOptions> quotaDefaults,
+    UsageLedger ledger,
     FailPoints failPoints,
     TimeProvider clock)
 {
@@ -79,7 +81,7 @@ public sealed class JobSubmitter(
         if (!exemptFromQuota)
         {
             // Counted before the insert, so submits racing at the limit may each pass: the hard limit can be overshot by
-            // the submits in flight at that moment, never by more.
+            // the submits in flight at that moment (on other silos: those of the last fair-share exchange), never by more.
             var quota = await QuotaOfAsync(document["my_account"]!.GetValue<string>());
             if (quota.Refusal(documents.Count) is { } refusal)
             {
@@ -97,6 +99,7 @@ public sealed class JobSubmitter(
                 : await jobs.InsertAsync(records[0], key);
             if (stored)
             {
+                ledger.Queued(records[0].Account, records.Count);
                 failPoints.AfterSubmitStored(key?.SubmitId);
                 foreach (var record in records)
                 {
@@ -147,12 +150,15 @@ public sealed class JobSubmitter(
         return new SubmitOutcome(SubmitStatus.AlreadySubmitted, [.. created.Select(j => (j, JsonNode.Parse(j.Document) as JsonObject ?? []))], new Dictionary<string, string[]>(), []);
     }
 
-    /// <summary>The account's queued jobs and limits: its own from its accounts row, else the configured defaults.</summary>
+    /// <summary>
+    /// The account's queued jobs (from this silo's fair-share ledger: counted in memory, not in the table, which would
+    /// cost a scan of the account's queue per submit) and its limits: its own from its accounts row, else the defaults.
+    /// </summary>
     private async Task<QueuedJobQuota> QuotaOfAsync(string account)
     {
-        var (queued, soft, hard) = await quotas.ReadAsync(account);
+        var (soft, hard) = await quotas.ReadLimitsAsync(account);
         var defaults = quotaDefaults.Value;
-        return new QueuedJobQuota(account, queued, soft ?? defaults.QueuedSoftLimit, hard ?? defaults.QueuedHardLimit);
+        return new QueuedJobQuota(account, ledger.QueuedOf(account), soft ?? defaults.QueuedSoftLimit, hard ?? defaults.QueuedHardLimit);
     }
 
     /// <summary>The documents to store: the job itself, or one per node of the cluster it asks for.</summary>

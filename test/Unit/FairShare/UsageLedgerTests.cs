@@ -37,13 +37,33 @@ public sealed class UsageLedgerTests
         Assert.True(ledger.HasChanges);
 
         var started = Assert.Single(ledger.TakeReport().Deltas);
-        Assert.Equal(new UsageDelta("alice", 1, 0, 0, 0), started);
+        Assert.Equal(new UsageDelta("alice", 1, 0, 0, 0, QueuedChange: -1), started);
         ledger.Accept(Picture(10, null, new AccountStanding("alice", 1, 0, 1, null, false)));
         Assert.False(ledger.HasChanges);
 
         ledger.Record(Job("alice", JobStages.Running, boot: 1_000), Job("alice", JobStages.Finish, boot: 1_000, finish: 31_000));
         var ended = Assert.Single(ledger.TakeReport().Deltas);
         Assert.Equal(new UsageDelta("alice", -1, 30, 1, 30), ended);
+    }
+
+    [Fact]
+    public void Queued_jobs_follow_inserts_hand_outs_give_backs_and_reschedules_and_the_merged_picture()
+    {
+        var ledger = Ledger();
+        ledger.Queued("carol", 3);                                                                   // a three-node cluster submitted
+        ledger.Record(Job("carol", JobStages.Submit), Job("carol", JobStages.Boot, boot: 0));        // one handed out
+        Assert.Equal(2, ledger.QueuedOf("carol"));
+
+        ledger.Record(Job("carol", JobStages.Boot, boot: 0), Job("carol", JobStages.Submit));        // given back
+        ledger.Record(Job("carol", JobStages.Running, boot: 0), Job("carol", JobStages.Finish, boot: 0, finish: 1), successor: Job("carol", JobStages.Submit));
+        Assert.Equal(4, ledger.QueuedOf("carol"));
+        Assert.Equal(4, ledger.TakeReport().Deltas.Single().QueuedChange);
+
+        // The picture the keeper answers includes this silo's report; later changes add to it.
+        ledger.Accept(Picture(10, null, new AccountStanding("carol", 1, 0, 0, null, false, Queued: 10)));
+        ledger.Queued("carol", 1);
+        Assert.Equal(11, ledger.QueuedOf("carol"));
+        Assert.Equal(0, ledger.QueuedOf("nobody"));
     }
 
     [Fact]
