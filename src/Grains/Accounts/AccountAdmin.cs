@@ -5,14 +5,14 @@ namespace CompassCi.Grains.Accounts;
 
 /// <summary>
 /// Creating, changing and re-keying accounts. Every change forgets the cached token (so a disable or a rotation
-/// takes effect at once on every silo) and tells the <see cref="IAccountChangeListener"/>.
+/// takes effect at once on every silo) and tells each <see cref="IAccountChangeListener"/>.
 /// </summary>
 public sealed class AccountAdmin(
     AccountStore store,
     TokenKey tokenKey,
     AccessMode mode,
     IGrainFactory grains,
-    IAccountChangeListener listener,
+    IEnumerable<IAccountChangeListener> listeners,
     TimeProvider clock,
     ILogger<AccountAdmin> logger)
 {
@@ -38,7 +38,7 @@ public sealed class AccountAdmin(
         {
             logger.LogWarning("Open mode has ended for good with the first account: every call but the health probes now needs a token");
         }
-        await listener.AccountChanged(row.Account);
+        await TellAsync(row.Account);
         return (row, token);
     }
 
@@ -59,7 +59,7 @@ public sealed class AccountAdmin(
 
         await Forget(current.TokenHash);
         logger.LogInformation("Account {Account} changed (disabled: {Disabled}, shares: {Shares})", account, updated.Disabled, updated.Shares);
-        await listener.AccountChanged(account);
+        await TellAsync(account);
         return updated;
     }
 
@@ -76,7 +76,7 @@ public sealed class AccountAdmin(
             {
                 await Forget(current.TokenHash);
                 logger.LogInformation("Account {Account}: token rotated; the old one no longer works", account);
-                await listener.AccountChanged(account);
+                await TellAsync(account);
                 return (current with { TokenHash = hash, UpdatedAt = now }, token);
             }
         }
@@ -85,4 +85,12 @@ public sealed class AccountAdmin(
     }
 
     private Task Forget(byte[] tokenHash) => grains.GetGrain<ITokenGrain>(Tokens.Hex(tokenHash)).Forget();
+
+    private async Task TellAsync(string account)
+    {
+        foreach (var listener in listeners)
+        {
+            await listener.AccountChanged(account);
+        }
+    }
 }

@@ -14,6 +14,8 @@ public static class AccountServiceCollectionExtensions
         services.AddSingleton<AccessMode>();
         services.AddSingleton<AccountAdmin>();
         services.AddSingleton<IAccountChangeListener, FairShare.FairShareAccountListener>();
+        services.AddSingleton<AccountLimits>();
+        services.AddSingleton<IAccountChangeListener>(sp => sp.GetRequiredService<AccountLimits>());
         return services;
     }
 }

@@ -5,7 +5,7 @@ namespace CompassCi.Grains.Storage;
 
 /// <summary>
 /// What fair-share reads and keeps: shares and running caps from <c>accounts</c>, held jobs per account from <c>jobs</c>
-/// (index (my_account, job_stage)), decayed usage in <c>account_usage</c> and the mean job's usage in
+/// (by stage, through ix_jobs_stage), decayed usage in <c>account_usage</c> and the mean job's usage in
 /// <c>fairshare_job_length</c>.
 /// </summary>
 public sealed class FairShareStore(MySqlDataSource dataSource)
@@ -34,7 +34,7 @@ public sealed class FairShareStore(MySqlDataSource dataSource)
             new SqlStatement($"SELECT my_account, COUNT(*) FROM jobs WHERE job_stage = '{JobStages.Submit}' GROUP BY my_account"),
             r => (r.GetString(0), r.GetInt32(1)));
 
-    /// <summary>Every account that has a job, in any stage (a loose scan of the (my_account, job_stage) index).</summary>
+    /// <summary>Every account that has a job, in any stage (a loose scan of the (my_account, id) index).</summary>
     public Task<List<string>> ListAccountsWithJobsAsync() =>
         dataSource.QueryAsync(new SqlStatement("SELECT DISTINCT my_account FROM jobs"), r => r.GetString(0));
 

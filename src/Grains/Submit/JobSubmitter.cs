@@ -23,7 +23,7 @@ public sealed class JobSubmitter(
     JobQueueing queueing,
     TestboxRegistry registry,
     JobIdGenerator ids,
-    QuotaStore quotas,
+    AccountLimits limits,
     IOptions<QuotaOptions> quotaDefaults,
     UsageLedger ledger,
     FailPoints failPoints,
@@ -152,11 +152,12 @@ public sealed class JobSubmitter(
 
     /// <summary>
     /// The account's queued jobs (from this silo's fair-share ledger: counted in memory, not in the table, which would
-    /// cost a scan of the account's queue per submit) and its limits: its own from its accounts row, else the defaults.
+    /// cost a scan of the account's queue per submit) and its limits: its own from its accounts row (kept a few seconds
+    /// on this silo), else the defaults.
     /// </summary>
     private async Task<QueuedJobQuota> QuotaOfAsync(string account)
     {
-        var (soft, hard) = await quotas.ReadLimitsAsync(account);
+        var (soft, hard) = await limits.GetAsync(account);
         var defaults = quotaDefaults.Value;
         return new QueuedJobQuota(account, ledger.QueuedOf(account), soft ?? defaults.QueuedSoftLimit, hard ?? defaults.QueuedHardLimit);
     }

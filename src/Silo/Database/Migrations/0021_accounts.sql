@@ -34,5 +34,6 @@ CREATE TABLE IF NOT EXISTS account_usage (
     PRIMARY KEY (my_account)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
--- Quotas count an account's queued jobs, and fair-share its held ones, by stage.
-ALTER TABLE jobs ADD KEY IF NOT EXISTS ix_jobs_account_stage (my_account, job_stage);
+-- No index on jobs (my_account, job_stage): quotas and fair-share count queued and held jobs in memory, and only
+-- recount them from the table every 30 s (through ix_jobs_stage); one more index would cost every insert and every
+-- stage change.
