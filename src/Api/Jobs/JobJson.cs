@@ -58,8 +58,11 @@ public static class JobJson
     public static JsonObject RenderForTestbox(JobRecord job, string jobSecret)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var secrets = (JsonNode.Parse(job.Document) as JsonObject)?[SecretsField]?.DeepClone();
-        var json = Render(job);
+        // One parse: the secrets are taken from the parsed document before Render drops them from it.
+        var document = JsonNode.Parse(job.Document) as JsonObject ?? [];
+        var secrets = document[SecretsField];
+        document.Remove(SecretsField);
+        var json = Render(job, document);
         if (secrets is not null)
         {
             json[SecretsField] = secrets;

@@ -59,6 +59,7 @@ public sealed class FairShareGrain(
         logger.LogInformation("Fair share starts with {Accounts} accounts", _accounts.Count);
         this.RegisterGrainTimer(PersistAsync, new GrainTimerCreationOptions(Options.PersistInterval, Options.PersistInterval) { KeepAlive = true });
         this.RegisterGrainTimer(RecountAsync, new GrainTimerCreationOptions(Options.RecountInterval, Options.RecountInterval) { KeepAlive = true });
+        this.RegisterGrainTimer(RecountQueuedAsync, new GrainTimerCreationOptions(Options.QueuedRecountInterval, Options.QueuedRecountInterval) { KeepAlive = true });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -154,11 +155,22 @@ public sealed class FairShareGrain(
             // Shares and caps too: an account change whose notice was lost (its silo died just after the write) is read here.
             await ReadAccountsAsync();
             _suspectedDrift = Correct("held", await store.CountHeldAsync(), a => a.Held, (a, d) => a.Held += d, _suspectedDrift);
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning(error, "Fair share could not count held jobs");
+        }
+    }
+
+    private async Task RecountQueuedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
             _suspectedQueuedDrift = Correct("queued", await store.CountQueuedAsync(), a => a.Queued, (a, d) => a.Queued += d, _suspectedQueuedDrift);
         }
         catch (Exception error)
         {
-            logger.LogWarning(error, "Fair share could not count held and queued jobs");
+            logger.LogWarning(error, "Fair share could not count queued jobs");
         }
     }
 
