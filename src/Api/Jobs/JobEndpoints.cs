@@ -245,7 +245,7 @@ public static class JobEndpoints
         private const string Prefix = "before:";
 
         public static string Encode(long lastId) =>
-            Convert.ToBase64String(Encoding.UTF8.GetBytes(Prefix + lastId.ToString(CultureInfo.InvariantCulture))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Prefix + lastId.ToString(CultureInfo.InvariantCulture)));
 
         public static bool TryDecode(string cursor, out long lastId)
         {

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,7 +19,7 @@ public static class Tokens
     public const string JobSecretPrefix = "cjs_";
 
     /// <summary>A new account token: the prefix and 32 random bytes, base64url.</summary>
-    public static string NewAccountToken() => AccountPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string NewAccountToken() => AccountPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>HMAC-SHA256 of <paramref name="token"/> under <paramref name="key"/>: what is stored and compared.</summary>
     public static byte[] Hash(ReadOnlySpan<byte> key, string token) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(token));
@@ -30,7 +31,7 @@ public static class Tokens
     public static string JobSecret(ReadOnlySpan<byte> key, long jobId, string leaseId)
     {
         var id = jobId.ToString(CultureInfo.InvariantCulture);
-        return $"{JobSecretPrefix}{id}_{Base64Url(Hash(key, "job:" + id + ":" + leaseId))}";
+        return $"{JobSecretPrefix}{id}_{Base64Url.EncodeToString(Hash(key, "job:" + id + ":" + leaseId))}";
     }
 
     /// <summary>The job a secret names, when it has the shape of one (whether it is valid is for <see cref="IsJobSecret"/>).</summary>
@@ -57,6 +58,4 @@ public static class Tokens
     /// </summary>
     public static bool SameText(string presented, string expected) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
