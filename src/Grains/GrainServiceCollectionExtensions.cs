@@ -57,7 +57,6 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<GroupCommitter>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobQueries>();
-        services.AddSingleton<QuotaStore>();
         services.AddSingleton<ConsumeRequestStore>();
         services.AddSingleton<SubmitKeyStore>();
         services.AddSingleton<JobEffectStore>();

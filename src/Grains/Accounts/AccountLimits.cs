@@ -7,7 +7,7 @@ namespace CompassCi.Grains.Accounts;
 /// submit costs no database read. A change through the account API on this silo applies at once (it is a listener);
 /// one made on another silo applies here within <see cref="CacheFor"/>.
 /// </summary>
-public sealed class AccountLimits(QuotaStore store, TimeProvider clock) : IAccountChangeListener
+public sealed class AccountLimits(AccountStore store, TimeProvider clock) : IAccountChangeListener
 {
     /// <summary>How long a read is trusted before the row is read again.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
@@ -23,9 +23,9 @@ public sealed class AccountLimits(QuotaStore store, TimeProvider clock) : IAccou
             return (known.Soft, known.Hard);
         }
 
-        var (soft, hard) = await store.ReadLimitsAsync(account);
-        _known[account] = (soft, hard, now);
-        return (soft, hard);
+        var row = await store.GetAsync(account);
+        _known[account] = (row?.QueuedSoftLimit, row?.QueuedHardLimit, now);
+        return (row?.QueuedSoftLimit, row?.QueuedHardLimit);
     }
 
     /// <inheritdoc/>
