@@ -13,6 +13,7 @@ namespace CompassCi.Grains.FairShare;
 /// </summary>
 public sealed class FairShareGrain(
     FairShareStore store,
+    AccountStore accountRows,
     IOptions<FairShareOptions> options,
     IOptions<QuotaOptions> quotas,
     TimeProvider clock,
@@ -105,7 +106,7 @@ public sealed class FairShareGrain(
 
     private async Task ReadAccountsAsync()
     {
-        var rows = await store.ReadAccountsAsync();
+        var rows = (await accountRows.ListAsync()).Select(r => (r.Account, r.Shares, r.RunningLimit)).ToList();
         var registered = rows.Select(r => r.Account).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, state) in _accounts)
         {

@@ -4,18 +4,12 @@ using static CompassCi.Grains.Storage.SqlStatement;
 namespace CompassCi.Grains.Storage;
 
 /// <summary>
-/// What fair-share reads and keeps: shares and running caps from <c>accounts</c>, held jobs per account from <c>jobs</c>
-/// (by stage, through ix_jobs_stage), decayed usage in <c>account_usage</c> and the mean job's usage in
-/// <c>fairshare_job_length</c>.
+/// What fair-share reads and keeps: held and queued jobs per account from <c>jobs</c> (by stage, through ix_jobs_stage),
+/// decayed usage in <c>account_usage</c> and the mean job's usage in <c>fairshare_job_length</c>. Shares and running caps
+/// are the accounts' rows, read through <see cref="AccountStore"/>.
 /// </summary>
 public sealed class FairShareStore(MySqlDataSource dataSource)
 {
-    /// <summary>Every account row's shares and running cap (null: the configured default).</summary>
-    public Task<List<(string Account, int Shares, int? RunningLimit)>> ReadAccountsAsync() =>
-        dataSource.QueryAsync(
-            new SqlStatement("SELECT my_account, shares, running_limit FROM accounts"),
-            r => (r.GetString(0), r.GetInt32(1), r.GetInt32OrNull(2)));
-
     /// <summary>Stored usage per account, each as of its own time.</summary>
     public Task<List<(string Account, double Usage, long AtMs)>> ReadUsageAsync() =>
         dataSource.QueryAsync(
