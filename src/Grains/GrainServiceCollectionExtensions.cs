@@ -35,6 +35,7 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<JobIdOptions>(configuration)
         .AddCheckedOptions<ResultOptions>(configuration)
         .AddCheckedOptions<ExtractionOptions>(configuration)
+        .AddCheckedOptions<Compat.CompatOptions>(configuration)
         .AddCheckedOptions<PipelineOptions>(configuration)
         .AddCheckedOptions<RegressionOptions>(configuration)
         .AddCheckedOptions<WebhookOptions>(configuration)
