@@ -1,5 +1,6 @@
 using CompassCi.Api.Auth;
 using CompassCi.Api.Clusters;
+using CompassCi.Api.Compat;
 using CompassCi.Api.FairShare;
 using CompassCi.Api.Health;
 using CompassCi.Api.Http;
@@ -25,7 +26,9 @@ public static class ApiEndpoints
         // Explicit, so that HEAD has become GET before an endpoint is chosen, and the target is checked after.
         app.UseRouting();
         app.UseRequestTargetCheck();
+        app.UseChangingGetGuard();
         app.UseAccessCheck();
+        app.UseWebSockets();
         app.MapOpenApi();
         app.MapCompassCiApi();
         return app;
@@ -51,6 +54,8 @@ public static class ApiEndpoints
         app.MapAccountEndpoints();
         app.MapJobSecretEndpoints();
         app.MapFairShareEndpoints();
+        app.MapBootEndpoints();
+        app.MapHostRegistrationEndpoints();
         return app;
     }
 }

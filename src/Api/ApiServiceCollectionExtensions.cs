@@ -18,6 +18,8 @@ public static class ApiServiceCollectionExtensions
     {
         services.AddCompassCiApiOptions(configuration);
         services.AddSingleton<Auth.CallerResolver>();
+        services.AddSingleton<Testboxes.TestboxConsumer>();
+        services.AddSingleton<Compat.BootServices>();
         services.AddHostedService<Auth.AccessModeStartup>();
         services.AddExceptionHandler<ClientErrorHandler>();
         services.AddExceptionHandler<TransientFailureHandler>();

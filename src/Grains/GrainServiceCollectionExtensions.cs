@@ -64,6 +64,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<ClusterStore>();
         services.AddSingleton<HostStore>();
         services.AddSingleton<TestboxStore>();
+        services.AddSingleton<CompatHostStore>();
         services.AddSingleton<IdNodeStore>();
         services.AddSingleton<ResultStepStore>();
         services.AddSingleton<JobResultsStore>();

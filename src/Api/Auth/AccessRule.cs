@@ -36,6 +36,9 @@ public enum AccessRule
     /// <summary>Heartbeat: a lab token, or the secret of a job the testbox holds.</summary>
     Heartbeat,
 
+    /// <summary>What a lab's hosts and providers say of themselves (compass-ci's register-host2redis, heart-beat, set_host_mac): a lab token; operators.</summary>
+    LabHost,
+
     /// <summary>Operator calls: host release and wipe, cluster specs, pipeline retry, account administration.</summary>
     Operator,
 

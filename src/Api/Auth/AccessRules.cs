@@ -12,6 +12,7 @@ public static class AccessRules
     private static readonly RouteAccess OfJob = new(AccessRule.JobRead, JobIdSource.RouteId);
     private static readonly RouteAccess AnyCaller = new(AccessRule.AnyCaller);
     private static readonly RouteAccess Operator = new(AccessRule.Operator);
+    private static readonly RouteAccess LabHost = new(AccessRule.LabHost);
 
     /// <summary>Every route, as <c>METHOD pattern</c> (the pattern as mapped, HEAD being served as GET).</summary>
     private static readonly Dictionary<string, RouteAccess> Routes = new(StringComparer.Ordinal)
@@ -41,6 +42,22 @@ public static class AccessRules
 
         ["POST /api/v1/testboxes/{testbox}/consume"] = new(AccessRule.Consume),
         ["POST /api/v1/testboxes/{testbox}/heartbeat"] = new(AccessRule.Heartbeat),
+
+        // compass-ci's boot routes are consumes; its host registry calls are the lab's own.
+        ["GET /boot.{kind}/{param}/{value}"] = new(AccessRule.Consume),
+        ["GET /scheduler/boot.{kind}/{param}/{value}"] = new(AccessRule.Consume),
+        ["GET /~lkp/cgi-bin/gpxelinux.cgi"] = new(AccessRule.Consume),
+        ["GET /ws/boot.{kind}"] = new(AccessRule.Consume),
+        ["PUT /set_host_mac"] = LabHost,
+        ["PUT /del_host_mac"] = LabHost,
+        ["PUT /set_host2queues"] = LabHost,
+        ["PUT /del_host2queues"] = LabHost,
+        ["PUT /scheduler/set_host_mac"] = LabHost,
+        ["PUT /scheduler/del_host_mac"] = LabHost,
+        ["PUT /scheduler/set_host2queues"] = LabHost,
+        ["PUT /scheduler/del_host2queues"] = LabHost,
+        ["PUT /register-host2redis"] = LabHost,
+        ["GET /heart-beat"] = LabHost,
 
         ["GET /api/v1/testboxes"] = AnyCaller,
         ["GET /api/v1/hosts"] = AnyCaller,
@@ -122,6 +139,7 @@ public static class AccessRules
             AccessRule.Heartbeat => isLab || (caller.Kind == CallerKind.Job && caller.Testbox is not null && caller.Testbox == target.Testbox)
                 ? AccessDecision.Allow
                 : AccessDecision.Forbidden("authorization", $"a heartbeat of testbox '{target.Testbox}' needs a lab token or the secret of a job it holds; this request shows {caller}"),
+            AccessRule.LabHost => isLab || isOperator ? AccessDecision.Allow : AccessDecision.Forbidden("authorization", $"what a host registers needs a lab token; this request shows {caller}"),
             AccessRule.AccountRead => isOperator || (caller.Kind == CallerKind.Account && caller.Account == target.Account)
                 ? AccessDecision.Allow
                 : AccessDecision.Forbidden("account", $"account '{target.Account}' is readable by itself and operators; this request shows {caller}"),

@@ -39,22 +39,45 @@ public static class RegistryEndpoints
     private static async Task<IResult> ListTestboxesAsync(TestboxRegistry registry) =>
         Results.Json(new JsonObject { ["testboxes"] = new JsonArray([.. (await registry.ListAsync()).Select(r => (JsonNode)Render(r, registry))]) });
 
-    private static async Task<IResult> ListHostsAsync(HostStore store, TestboxSightings sightings)
+    private static async Task<IResult> ListHostsAsync(HostStore store, TestboxSightings sightings, CompatHostStore registrations)
     {
         await sightings.FlushAsync();
-        return Results.Json(new JsonObject
+        var registered = (await registrations.ListLiveAsync()).ToDictionary(r => r.Hostname, StringComparer.Ordinal);
+        var hosts = new JsonArray();
+        foreach (var h in await store.ListAsync())
         {
-            ["hosts"] = new JsonArray([.. (await store.ListAsync()).Select(h => (JsonNode)new JsonObject
+            hosts.Add(new JsonObject
             {
                 ["host"] = h.Host,
                 ["testboxes"] = h.Testboxes,
                 ["quarantined"] = h.Quarantined,
                 ["wiped_at"] = h.WipedAt is { } w ? JobJson.Time(w) : null,
-            })]),
-        });
+                ["registration"] = registered.Remove(h.Host, out var own) ? RegistrationJson(own) : null,
+            });
+        }
+
+        // Hosts known only by their registration (a provider whose boxes have not asked yet).
+        foreach (var r in registered.Values)
+        {
+            hosts.Add(new JsonObject { ["host"] = r.Hostname, ["testboxes"] = 0, ["quarantined"] = false, ["wiped_at"] = null, ["registration"] = RegistrationJson(r) });
+        }
+
+        return Results.Json(new JsonObject { ["hosts"] = hosts });
     }
 
-    private static async Task<IResult> GetHostAsync(string host, HostStore hosts, TestboxRegistry registry)
+    /// <summary>What a host registered through compass-ci's register-host2redis, alive until <c>expires_at</c>.</summary>
+    private static JsonObject RegistrationJson(Grains.Compat.Boot.HostRegistration r) => new()
+    {
+        ["tbox_type"] = r.TboxType,
+        ["arch"] = r.Arch,
+        ["max_mem_gb"] = r.MaxMemGb,
+        ["owner"] = r.Owner,
+        ["is_remote"] = r.IsRemote,
+        ["registered_at"] = JobJson.Time(r.RegisteredAt),
+        ["expires_at"] = JobJson.Time(r.ExpiresAt),
+    };
+
+    private static async Task<IResult> GetHostAsync(string host, HostStore hosts, TestboxRegistry registry, CompatHostStore registrations)
     {
         if (TestboxName.Problem("host", host) is { } badName)
         {
@@ -63,7 +86,8 @@ public static class RegistryEndpoints
 
         var row = await hosts.GetAsync(host);
         var boxes = await registry.ListAsync(host);
-        if (boxes.Count == 0 && row == HostRow.Fresh(host))
+        var registration = await registrations.GetLiveAsync(host);
+        if (boxes.Count == 0 && row == HostRow.Fresh(host) && registration is null)
         {
             return Unknown(host);
         }
@@ -82,6 +106,7 @@ public static class RegistryEndpoints
             ["released_at"] = row.ReleasedAt is { } r ? JobJson.Time(r) : null,
             ["release_reason"] = row.ReleaseReason,
             ["testboxes"] = new JsonArray([.. boxes.Select(b => (JsonNode)Render(b, registry))]),
+            ["registration"] = registration is null ? null : RegistrationJson(registration),
         });
     }
 

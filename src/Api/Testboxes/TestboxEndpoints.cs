@@ -28,14 +28,8 @@ public static class TestboxEndpoints
     private static async Task<IResult> ConsumeAsync(
         string testbox,
         HttpContext context,
-        JobDispatcher dispatcher,
-        QuarantinedHosts quarantined,
-        TestboxSightings sightings,
-        IGrainFactory grains,
-        TimeProvider clock,
+        TestboxConsumer consumer,
         IOptions<ApiOptions> options,
-        TokenKey tokenKey,
-        ILoggerFactory loggers,
         IHostApplicationLifetime lifetime)
     {
         if (TestboxName.Problem(testbox) is { } badName)
@@ -67,23 +61,11 @@ public static class TestboxEndpoints
         offered["testbox"] = testbox;
         offered.TryAdd("tbox_group", TboxGroup.FromTestbox(testbox));
 
-        var leaseId = body.RequestId ?? Guid.NewGuid().ToString("N");
-        var host = HostName.Of(testbox, body.Host);
-        var now = clock.GetUtcNow();
-        var tagsJson = new System.Text.Json.Nodes.JsonObject(offered.Select(t => KeyValuePair.Create(t.Key, (System.Text.Json.Nodes.JsonNode?)t.Value))).ToJsonString();
-        sightings.Record(new TestboxSighting(testbox, host, tagsJson, body.MemoryMb == long.MaxValue ? null : body.MemoryMb, now.ToUnixTimeMilliseconds(), (now + TimeSpan.FromSeconds(body.WaitSeconds)).ToUnixTimeMilliseconds()));
-        var gate = await quarantined.GateAsync(host);
-        if (gate.Quarantined)
-        {
-            return await QuarantinedAsync(testbox, host, leaseId, gate, context, grains, tokenKey, loggers);
-        }
-
-        var request = new ConsumeRequest(testbox, offered, body.MemoryMb, leaseId, body.RequestId is not null, TimeSpan.FromSeconds(body.WaitSeconds), host);
-        ConsumeOutcome taken;
+        ConsumeAnswer answer;
         using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
         try
         {
-            taken = await dispatcher.ConsumeAsync(request, waitEnds.Token);
+            answer = await consumer.TakeAsync(testbox, offered, body.MemoryMb, body.RequestId, body.Host, TimeSpan.FromSeconds(body.WaitSeconds), waitEnds.Token);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -98,72 +80,17 @@ public static class TestboxEndpoints
             return Results.NoContent();
         }
 
-        if (taken.Job is not { } job)
+        if (answer.Job is { } handOver)
         {
-            return Results.NoContent();
+            return new HandOverResult(handOver, http => Results.Json(JobJson.RenderForTestbox(handOver.Job, handOver.JobSecret)).ExecuteAsync(http));
         }
 
-        // The box no longer waits (only the registry's "requesting" state depends on this).
-        sightings.Record(new TestboxSighting(testbox, null, null, null, clock.GetUtcNow().ToUnixTimeMilliseconds(), null));
-
-        return new HandOverResult(job, Tokens.JobSecret(await tokenKey.GetAsync(), job.Id, job.LeaseId ?? leaseId), async () =>
+        if (answer.Quarantine is { } gate)
         {
-            // The answer could not reach the testbox: give the job back rather than leave it held by nobody.
-            // Fenced on this request's attempt: if a retry of the request has answered the job since, it stays held.
-            var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(testbox, leaseId, taken.Attempt);
-            loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation(
-                "Job {JobId}: testbox {Testbox} hung up before the answer reached it; back in its queue: {Released} (not when a retry of the request has it)", job.Id, testbox, released);
-        });
-    }
-
-    /// <summary>
-    /// A testbox of a quarantined host gets no work, except its host's health-check job, assigned straight from the
-    /// job (not through the queues, where any free testbox of the group could take it).
-    /// </summary>
-    private static async Task<IResult> QuarantinedAsync(string testbox, string host, string leaseId, HostGate gate, HttpContext context, IGrainFactory grains, TokenKey tokenKey, ILoggerFactory loggers)
-    {
-        if (gate.HealthCheckJobId is { } check)
-        {
-            var outcome = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(check)).Assign(testbox, leaseId, 0, host);
-            if (outcome.Job is { } job)
-            {
-                await grains.GetGrain<IQueueGrain>(job.QueueKey).Remove(job.Id);
-                return new HandOverResult(job, Tokens.JobSecret(await tokenKey.GetAsync(), job.Id, job.LeaseId ?? leaseId), async () =>
-                {
-                    var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(testbox, leaseId, 0);
-                    loggers.CreateLogger(typeof(TestboxEndpoints)).LogInformation("Health-check job {JobId} returned: testbox {Testbox} hung up (released: {Released})", job.Id, testbox, released);
-                });
-            }
+            context.Response.Headers.RetryAfter = "60";
+            context.Response.Headers["X-CompassCi-Quarantined"] = $"host {answer.Host}: {gate.Reason}";
         }
 
-        context.Response.Headers.RetryAfter = "60";
-        context.Response.Headers["X-CompassCi-Quarantined"] = $"host {host}: {gate.Reason}";
         return Results.NoContent();
-    }
-
-    /// <summary>
-    /// Writes the job with its secret (derived from the lease, so a retry of the same request_id answers the same one);
-    /// if the client is gone, runs the give-back instead of losing the job.
-    /// </summary>
-    private sealed class HandOverResult(JobRecord job, string jobSecret, Func<Task> giveBack) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext httpContext)
-        {
-            if (httpContext.RequestAborted.IsCancellationRequested)
-            {
-                await giveBack();
-                return;
-            }
-
-            try
-            {
-                await Results.Json(JobJson.RenderForTestbox(job, jobSecret)).ExecuteAsync(httpContext);
-                await httpContext.Response.CompleteAsync();
-            }
-            catch (Exception) when (httpContext.RequestAborted.IsCancellationRequested)
-            {
-                await giveBack();
-            }
-        }
     }
 }
