@@ -17,7 +17,7 @@ public static class JobEndpoints
     {
         var jobs = app.MapGroup("/api/v1/jobs").WithTags("Jobs");
         jobs.MapPost("", SubmitAsync)
-            .WithSummary("Submit one lkp job (JSON, or YAML with Content-Type: application/yaml); with submit_id, a repeat answers 200 and the job created the first time.")
+            .WithSummary("Submit one lkp job (JSON, or YAML with Content-Type: application/yaml); with submit_id, a repeat answers 200 and the job created the first time. With expand=true the body is an lkp job file (several documents, arrays, if role sections), expanded as lkp's submit does, overrides as repeated set=key=value; the answer is {\"jobs\": [each job]}, and submit_id becomes <submit_id>.<n> per job; an ERB snippet is a 400 naming its line and key.")
             .Produces<JsonObject>(StatusCodes.Status201Created)
             .Produces<JsonObject>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -47,6 +47,13 @@ public static class JobEndpoints
         if (tooLarge is not null)
         {
             return tooLarge;
+        }
+
+        // ?expand=true: the body is an lkp job file, expanded into its jobs (JobFileEndpoints).
+        var (expand, expandProblem) = JobFileEndpoints.Asks(request);
+        if (expandProblem is not null || expand)
+        {
+            return expandProblem ?? await JobFileEndpoints.SubmitAsync(request, body, submitter, access, callers);
         }
 
         var parsed = JobDocumentReader.ReadObject(body, request.ContentType, "one job");
@@ -83,7 +90,7 @@ public static class JobEndpoints
     /// header, the <c>my_token</c> compass-ci clients put in the job. An account submits only for itself; an absent
     /// <c>my_account</c> is filled in. Null when the submit may go on.
     /// </summary>
-    private static async Task<IResult?> SubmitterAsync(HttpRequest request, JsonObject document, CallerResolver callers)
+    internal static async Task<IResult?> SubmitterAsync(HttpRequest request, JsonObject document, CallerResolver callers)
     {
         var caller = Caller.Of(request.HttpContext);
         if (caller.Kind == CallerKind.Anonymous && document["my_token"] is { } tokenNode)
@@ -117,7 +124,7 @@ public static class JobEndpoints
     /// The first job (for a multi-node job, the first node job, whose id is the cluster id, with <c>jobs</c>: every node
     /// job), and <c>warnings</c> when there are any.
     /// </summary>
-    private static JsonObject Render(SubmitOutcome outcome)
+    internal static JsonObject Render(SubmitOutcome outcome)
     {
         var rendered = outcome.Jobs.Select(j => JobJson.Render(j.Job, j.Document)).ToList();
         var isCluster = outcome.Jobs[0].Job.ClusterId is not null;

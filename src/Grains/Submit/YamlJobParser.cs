@@ -32,25 +32,51 @@ internal static class YamlJobParser
     /// <summary>Parses <paramref name="text"/>, which must hold exactly one YAML document.</summary>
     public static bool TryParse(string text, out JsonNode? root, [NotNullWhen(false)] out string? error)
     {
-        root = null;
+        JsonNode? single = null;
+        var parsed = TryLoad(text, stream =>
+        {
+            switch (stream.Documents.Count)
+            {
+                case 0:
+                    return "is empty: it holds no YAML document";
+                case > 1:
+                    return $"one job per request; this body has {stream.Documents.Count} YAML documents (matrix expansion is done by the client)";
+            }
+
+            single = new Expansion().Convert(stream.Documents[0].RootNode, 0);
+            return null;
+        }, out error);
+        root = single;
+        return parsed;
+    }
+
+    /// <summary>
+    /// Parses every YAML document of <paramref name="text"/> (an lkp job file may hold several, split by <c>---</c>),
+    /// under the same guards as <see cref="TryParse"/>; the node and character limits hold for all of them together.
+    /// </summary>
+    public static bool TryParseDocuments(string text, out IReadOnlyList<JsonNode?> documents, [NotNullWhen(false)] out string? error)
+    {
+        IReadOnlyList<JsonNode?> all = [];
+        var parsed = TryLoad(text, stream =>
+        {
+            var expansion = new Expansion();
+            all = [.. stream.Documents.Select(d => expansion.Convert(d.RootNode, 0))];
+            return null;
+        }, out error);
+        documents = all;
+        return parsed;
+    }
+
+    /// <summary>Loads the YAML stream of <paramref name="text"/> and hands it to <paramref name="convert"/> (which returns an error or null).</summary>
+    private static bool TryLoad(string text, Func<YamlStream, string?> convert, [NotNullWhen(false)] out string? error)
+    {
         var parser = new GuardedYamlParser(new Parser(new StringReader(text)), MaxDepth);
         try
         {
             var stream = new YamlStream();
             stream.Load(parser);
-            switch (stream.Documents.Count)
-            {
-                case 0:
-                    error = "is empty: it holds no YAML document";
-                    return false;
-                case > 1:
-                    error = $"one job per request; this body has {stream.Documents.Count} YAML documents (matrix expansion is done by the client)";
-                    return false;
-            }
-
-            root = new Expansion().Convert(stream.Documents[0].RootNode, 0);
-            error = null;
-            return true;
+            error = convert(stream);
+            return error is null;
         }
         catch (YamlException e)
         {

@@ -22,6 +22,7 @@ public class JobDocumentReaderTests
     private static readonly Dictionary<string, int> FixtureDocumentCounts = new(StringComparer.Ordinal)
     {
         ["blockmix.yaml"] = 1,
+        ["cpuloop-2x2.yaml"] = 1,
         ["diskchurn.yaml"] = 2,
         ["filechurn.yaml"] = 1,
         ["kvcache.yaml"] = 1,
