@@ -55,13 +55,13 @@ public static class AccessCheck
             await next(context);
         });
 
-    /// <summary>The caller by the Authorization header; anonymous without one; null (and why) for a header that names no one.</summary>
+    /// <summary>The caller by the Authorization header; without one the lab (from its networks) or anonymous; null (and why) for a header that names no one.</summary>
     private static async Task<(Caller? Caller, string? Problem)> ResolveAsync(HttpContext context, CallerResolver resolver)
     {
         var header = context.Request.Headers.Authorization;
         if (header.Count == 0)
         {
-            return (Caller.Anonymous, null);
+            return (resolver.Tokenless(context.Connection.RemoteIpAddress), null);
         }
 
         const string Scheme = "Bearer ";

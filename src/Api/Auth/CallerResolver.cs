@@ -63,6 +63,29 @@ public sealed class CallerResolver(IOptionsMonitor<AuthOptions> options, TokenKe
         return (null, "the token is not known");
     }
 
+    /// <summary>
+    /// Who a request without a token is: the lab, when it comes from one of <see cref="AuthOptions.LabNetworks"/>
+    /// (unchanged lkp-tests testboxes carry no token), else anonymous.
+    /// </summary>
+    public Caller Tokenless(System.Net.IPAddress? remote)
+    {
+        if (remote is null)
+        {
+            return Caller.Anonymous;
+        }
+
+        var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
+        foreach (var network in Configured().LabNetworks)
+        {
+            if (System.Net.IPNetwork.TryParse(network, out var parsed) && parsed.Contains(address))
+            {
+                return Caller.Lab;
+            }
+        }
+
+        return Caller.Anonymous;
+    }
+
     /// <summary>The configured tokens; a bad edit of the file keeps the last good ones (and says so).</summary>
     private AuthOptions Configured()
     {

@@ -26,6 +26,13 @@ public sealed class AuthOptions : ICheckedOptions
     public List<string> LabTokens { get; set; } = [];
 
     /// <summary>
+    /// Networks (CIDR, like <c>172.17.0.0/16</c>) whose requests without any token count as the lab's own: unchanged
+    /// lkp-tests testboxes and compass-ci providers send no token, so a closed scheduler lets their calls (boot, job
+    /// updates, uploads, host registration) through from the lab's networks only. Empty (the default): none.
+    /// </summary>
+    public List<string> LabNetworks { get; set; } = [];
+
+    /// <summary>
     /// The HMAC key account tokens and job secrets are derived with (at least 32 characters). When absent, one is
     /// generated once into <c>auth_state</c> and shared by every silo of the database.
     /// </summary>
@@ -47,6 +54,14 @@ public sealed class AuthOptions : ICheckedOptions
                 {
                     yield return $"{Section}:{name}:{i} {problem}";
                 }
+            }
+        }
+
+        for (var i = 0; i < LabNetworks.Count; i++)
+        {
+            if (!System.Net.IPNetwork.TryParse(LabNetworks[i], out _))
+            {
+                yield return $"{Section}:{nameof(LabNetworks)}:{i} is '{LabNetworks[i]}', which is not a network; write it as CIDR, like 172.17.0.0/16 or fd00::/8";
             }
         }
 
