@@ -44,8 +44,10 @@ public class JobScriptTests
         Assert.Equal("/lkp/lkp/src", values["LKP_SRC"]);
     }
 
-    [Fact]
-    public async Task Hostile_values_come_out_literally_and_nothing_is_executed()
+    [Theory]
+    [InlineData("sh")] // lkp-bootstrap is a /bin/sh script (dash on Debian)
+    [InlineData("bash")]
+    public async Task Hostile_values_come_out_literally_and_nothing_is_executed(string shell)
     {
         var document = new JsonObject { ["suite"] = "ebizzy" };
         for (var i = 0; i < Hostile.Length; i++)
@@ -62,7 +64,7 @@ public class JobScriptTests
         var dir = Unpack.NewDirectory();
         try
         {
-            var values = await ExportedAsync(parts, names, dir);
+            var values = await ExportedAsync(parts, names, dir, shell);
 
             for (var i = 0; i < Hostile.Length; i++)
             {
@@ -114,8 +116,8 @@ public class JobScriptTests
         Assert.DoesNotContain("not a map", script, StringComparison.Ordinal);
     }
 
-    /// <summary>job.sh sourced in bash, export_top_env called, then each variable printed (NUL-separated; &lt;unset&gt; when unset).</summary>
-    private static async Task<Dictionary<string, string>> ExportedAsync(InitrdParts parts, string[] names, string? inDir = null)
+    /// <summary>job.sh sourced in <paramref name="shell"/>, export_top_env called, then each variable printed (NUL-separated; &lt;unset&gt; when unset).</summary>
+    private static async Task<Dictionary<string, string>> ExportedAsync(InitrdParts parts, string[] names, string? inDir = null, string shell = "bash")
     {
         var dir = inDir ?? Unpack.NewDirectory();
         try
@@ -123,7 +125,7 @@ public class JobScriptTests
             await File.WriteAllTextAsync(Path.Combine(dir, "job.sh"), JobScript.Of(parts.Job, parts.Job2Sh), TestContext.Current.CancellationToken);
             var print = string.Join(" ", names.Select(n => $"\"${{{n}-<unset>}}\""));
             // The values are read in a child process, so that they were exported, not merely set.
-            var (exit, output, error) = await Unpack.BashAsync($". ./job.sh && unset LKP_SRC && export_top_env && bash -c 'printf \"%s\\0\" {print.Replace("'", "'\\''", StringComparison.Ordinal)}'", dir);
+            var (exit, output, error) = await Unpack.ShellAsync(shell, $". ./job.sh && unset LKP_SRC && export_top_env && bash -c 'printf \"%s\\0\" {print.Replace("'", "'\\''", StringComparison.Ordinal)}'", dir);
             Assert.True(exit == 0, error);
             var values = output.Split('\0');
             return names.Select((n, i) => (n, values[i])).ToDictionary(p => p.n, p => p.Item2);

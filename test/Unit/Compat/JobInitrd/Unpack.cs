@@ -26,10 +26,13 @@ internal static class Unpack
         [.. Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(dir, p)).Order(StringComparer.Ordinal)];
 
     /// <summary>Runs <paramref name="script"/> with <c>bash -c</c> in <paramref name="dir"/>.</summary>
-    public static Task<(int Exit, string Output, string Error)> BashAsync(string script, string dir, IReadOnlyDictionary<string, string>? environment = null) =>
-        RunAsync("bash", ["-c", script], dir, [], environment);
+    public static Task<(int Exit, string Output, string Error)> BashAsync(string script, string dir) => ShellAsync("bash", script, dir);
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(string file, string[] arguments, string dir, byte[] input, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Runs <paramref name="script"/> with <c><paramref name="shell"/> -c</c> in <paramref name="dir"/>.</summary>
+    public static Task<(int Exit, string Output, string Error)> ShellAsync(string shell, string script, string dir) =>
+        RunAsync(shell, ["-c", script], dir, []);
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(string file, string[] arguments, string dir, byte[] input)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -42,11 +45,6 @@ internal static class Unpack
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
