@@ -56,6 +56,7 @@ public static class ApiEndpoints
         app.MapFairShareEndpoints();
         app.MapBootEndpoints();
         app.MapHostRegistrationEndpoints();
+        app.MapJobInitrdEndpoints();
         return app;
     }
 }

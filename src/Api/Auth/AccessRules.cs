@@ -39,6 +39,9 @@ public static class AccessRules
         ["PUT /result/{**path}"] = new(AccessRule.JobUpdate, JobIdSource.CookieJobId),
         ["MKCOL /result/{**path}"] = new(AccessRule.JobUpdate, JobIdSource.CookieJobId),
         ["GET /result/{**path}"] = AnyCaller,
+        // The token in the path is the authorisation (JobInitrdEndpoints checks it): the testbox has no other credential yet.
+        ["GET /job_initrd_tmpfs/{id}/{token}/job.cgz"] = new(AccessRule.Public),
+        ["GET /job_initrd_tmpfs/{id}/job.cgz"] = new(AccessRule.Public),
 
         ["POST /api/v1/testboxes/{testbox}/consume"] = new(AccessRule.Consume),
         ["POST /api/v1/testboxes/{testbox}/heartbeat"] = new(AccessRule.Heartbeat),

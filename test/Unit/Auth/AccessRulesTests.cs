@@ -110,6 +110,7 @@ public class AccessRulesTests
 
     [Theory]
     [InlineData("GET", "/healthz", AccessRule.Public)]
+    [InlineData("HEAD", "/job_initrd_tmpfs/{id}/{token}/job.cgz", AccessRule.Public)]
     [InlineData("HEAD", "/api/v1/jobs/{id}", AccessRule.JobRead)]
     [InlineData("POST", "/api/v1/jobs/{id}/cancel", AccessRule.JobCancel)]
     [InlineData("POST", "/api/v1/jobs/{id}/stage", AccessRule.JobUpdate)]
