@@ -1,5 +1,6 @@
 using CompassCi.Api.Auth;
 using CompassCi.Api.Clusters;
+using CompassCi.Api.Compat;
 using CompassCi.Api.FairShare;
 using CompassCi.Api.Health;
 using CompassCi.Api.Http;
@@ -45,6 +46,7 @@ public static class ApiEndpoints
         app.MapClusterSpecEndpoints();
         app.MapClusterEndpoints();
         app.MapLkpClusterSyncEndpoints();
+        app.MapLkpCgiEndpoints().MapLkpDeadlineEndpoints();
         app.MapJobStatsEndpoints();
         app.MapPipelineEndpoints();
         app.MapResultEndpoints();
