@@ -48,6 +48,7 @@ public static class ApiEndpoints
         app.MapClusterSpecEndpoints();
         app.MapClusterEndpoints();
         app.MapLkpClusterSyncEndpoints();
+        app.MapLkpCgiEndpoints().MapLkpDeadlineEndpoints();
         app.MapJobStatsEndpoints();
         app.MapPipelineEndpoints();
         app.MapResultEndpoints();

@@ -13,6 +13,7 @@ public static class AccessRules
     private static readonly RouteAccess AnyCaller = new(AccessRule.AnyCaller);
     private static readonly RouteAccess Operator = new(AccessRule.Operator);
     private static readonly RouteAccess LabHost = new(AccessRule.LabHost);
+    private static readonly RouteAccess LkpJobUpdate = new(AccessRule.JobUpdate, JobIdSource.QueryJobId);
 
     /// <summary>Every route, as <c>METHOD pattern</c> (the pattern as mapped, HEAD being served as GET).</summary>
     private static readonly Dictionary<string, RouteAccess> Routes = new(StringComparer.Ordinal)
@@ -36,6 +37,25 @@ public static class AccessRules
 
         ["POST /api/v1/clusters/{id}/nodes/{jobId}/state"] = new(AccessRule.JobUpdate, JobIdSource.RouteJobId),
         ["GET /~lkp/cgi-bin/lkp-cluster-sync"] = new(AccessRule.JobUpdate, JobIdSource.QueryJobId),
+        // compass-ci's cgi calls of the testbox running a job (also under /scheduler/~lkp/cgi-bin), and lkp-renew's reads.
+        ["GET /~lkp/cgi-bin/lkp-jobfile-append-var"] = LkpJobUpdate,
+        ["GET /~lkp/cgi-bin/set-job-stage"] = LkpJobUpdate,
+        ["GET /~lkp/cgi-bin/report-job-step"] = LkpJobUpdate,
+        ["GET /~lkp/cgi-bin/report_ssh_port"] = LkpJobUpdate,
+        ["GET /~lkp/cgi-bin/lkp-post-run"] = LkpJobUpdate,
+        ["GET /~lkp/cgi-bin/lkp-wtmp"] = LkpJobUpdate,
+        ["GET /scheduler/~lkp/cgi-bin/lkp-jobfile-append-var"] = LkpJobUpdate,
+        ["GET /scheduler/~lkp/cgi-bin/set-job-stage"] = LkpJobUpdate,
+        ["GET /scheduler/~lkp/cgi-bin/report-job-step"] = LkpJobUpdate,
+        ["GET /scheduler/~lkp/cgi-bin/report_ssh_port"] = LkpJobUpdate,
+        ["GET /scheduler/~lkp/cgi-bin/lkp-post-run"] = LkpJobUpdate,
+        ["GET /scheduler/~lkp/cgi-bin/lkp-wtmp"] = LkpJobUpdate,
+        ["GET /renew_deadline"] = new(AccessRule.JobRenew, JobIdSource.QueryJobId),
+        ["GET /scheduler/renew_deadline"] = new(AccessRule.JobRenew, JobIdSource.QueryJobId),
+        ["GET /get_deadline"] = AnyCaller,
+        ["GET /scheduler/get_deadline"] = AnyCaller,
+        ["GET /get_testbox"] = AnyCaller,
+        ["GET /scheduler/get_testbox"] = AnyCaller,
         ["PUT /result/{**path}"] = new(AccessRule.JobUpdate, JobIdSource.CookieJobId),
         ["MKCOL /result/{**path}"] = new(AccessRule.JobUpdate, JobIdSource.CookieJobId),
         ["GET /result/{**path}"] = AnyCaller,

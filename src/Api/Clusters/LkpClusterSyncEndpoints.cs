@@ -72,9 +72,10 @@ public static class LkpClusterSyncEndpoints
                 case ClusterSyncOperation.RolesIp:
                     var cluster = await Once(() => barrier.Get());
                     return cluster is null ? Unknown(jobIdText) : Results.Text(string.Join('\n', ClusterBarrier.FromSnapshot(cluster).RolesIp()) + "\n", "text/plain");
-                case ClusterSyncOperation.Finished:
-                    // lkp sends finished and goes on without reading the answer; wait_finish is where it waits.
-                    return Word((await Once(() => barrier.Reach(jobIdText, (int)BarrierTarget.Finish, TimeSpan.Zero)))!, jobIdText);
+                case ClusterSyncOperation.Finished or ClusterSyncOperation.Started:
+                    // lkp sends finished (and started) and goes on without reading the answer; wait_* is where it waits.
+                    ClusterSyncWords.TryGetTarget(operation, out var reached);
+                    return Word((await Once(() => barrier.Reach(jobIdText, (int)reached, TimeSpan.Zero)))!, jobIdText);
                 default:
                     ClusterSyncWords.TryGetTarget(operation, out var target);
                     return Word(await ClusterCalls.ReachAsync(barrier, jobIdText, target, options.Value.MaxHold, logger, ends.Token), jobIdText);

@@ -42,6 +42,10 @@ public static class JobJson
         json["rescheduled_as"] = job.RescheduledAs?.ToString(CultureInfo.InvariantCulture);
         json["host"] = job.Host;
         json["host_lifecycle"] = job.HostLifecycle;
+        // What an lkp testbox reported through compass-ci's cgi calls (job_state, start_time, loadavg, ssh_port, …) and
+        // the health its last finish word noted; kept apart so a reported name can never stand for a field of the job.
+        json["lkp_vars"] = Grains.Compat.Lkp.LkpVars.Parse(job.LkpVars);
+        json["noted_health"] = job.NotedHealth;
         // The job's secrets (compass-ci's secrets map) go only to its testbox (the consume answer) and through
         // GET /api/v1/jobs/{id}/secrets, which checks who asks.
         json.Remove(SecretsField);

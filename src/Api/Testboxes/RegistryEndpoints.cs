@@ -180,7 +180,7 @@ public static class RegistryEndpoints
         ["crash_cause"] = job.CrashCause,
     };
 
-    private static JsonObject Render(TestboxRow row, TestboxRegistry registry) => new()
+    internal static JsonObject Render(TestboxRow row, TestboxRegistry registry) => new()
     {
         ["testbox"] = row.Testbox,
         ["host"] = row.Host,
@@ -192,5 +192,7 @@ public static class RegistryEndpoints
         ["last_seen"] = row.LastSeen is { } seen ? JobJson.Time(seen) : null,
         ["last_heartbeat"] = row.LastHeartbeat is { } beat ? JobJson.Time(beat) : null,
         ["heartbeat_deadline"] = row.HeartbeatDeadline is { } deadline ? JobJson.Time(deadline) : null,
+        ["wtmp_state"] = row.WtmpState,
+        ["wtmp_time"] = row.WtmpTime is { } wtmp ? JobJson.Time(wtmp) : null,
     };
 }

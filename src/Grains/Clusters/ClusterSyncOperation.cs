@@ -26,4 +26,10 @@ public enum ClusterSyncOperation
 
     /// <summary><c>roles_ip</c>: list every node's roles with its IPs.</summary>
     RolesIp,
+
+    /// <summary>
+    /// <c>started</c>: the node's daemons started (lkp reports it after start_daemon succeeds); recorded as the node
+    /// reaching start, answered at once without waiting for the others.
+    /// </summary>
+    Started,
 }

@@ -18,6 +18,7 @@ public static class ClusterSyncWords
     {
         ["write_state"] = ClusterSyncOperation.WriteState,
         ["wait_start"] = ClusterSyncOperation.WaitStart,
+        ["started"] = ClusterSyncOperation.Started,
         ["wait_ready"] = ClusterSyncOperation.WaitReady,
         ["wait_finish"] = ClusterSyncOperation.WaitFinish,
         ["finished"] = ClusterSyncOperation.Finished,
@@ -38,14 +39,14 @@ public static class ClusterSyncWords
 
     /// <summary>
     /// The barrier an operation makes its node reach and then wait at: <c>wait_start</c> → start,
-    /// <c>wait_ready</c> → ready, <c>wait_finish</c> and <c>finished</c> → finish. False for the others, which
+    /// <c>started</c> → start, <c>wait_ready</c> → ready, <c>wait_finish</c> and <c>finished</c> → finish. False for the others, which
     /// answer at once.
     /// </summary>
     public static bool TryGetTarget(ClusterSyncOperation operation, out BarrierTarget target)
     {
         BarrierTarget? found = operation switch
         {
-            ClusterSyncOperation.WaitStart => BarrierTarget.Start,
+            ClusterSyncOperation.WaitStart or ClusterSyncOperation.Started => BarrierTarget.Start,
             ClusterSyncOperation.WaitReady => BarrierTarget.Ready,
             ClusterSyncOperation.WaitFinish or ClusterSyncOperation.Finished => BarrierTarget.Finish,
             _ => null,

@@ -67,4 +67,10 @@ public interface IJobGrain : IGrainWithStringKey
     /// deadline and now), never past its renew ceiling. When <paramref name="testbox"/> is given it must be the holder.
     /// </summary>
     Task<JobUpdateOutcome> Renew(int seconds, string? testbox);
+
+    /// <summary>
+    /// Records what an lkp testbox reports on its job (see <see cref="Lifecycle.JobTransitions.Report"/>): a stage move,
+    /// a noted health, variables; one write.
+    /// </summary>
+    Task<JobUpdateOutcome> Report(Compat.Lkp.LkpReport report);
 }

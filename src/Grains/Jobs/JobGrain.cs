@@ -127,6 +127,9 @@ public sealed class JobGrain(
     public Task<JobUpdateOutcome> Renew(int seconds, string? testbox) =>
         RunAsync(job => Task.FromResult(transitions.Renew(job, seconds, testbox, clock.GetUtcNow())));
 
+    public Task<JobUpdateOutcome> Report(Compat.Lkp.LkpReport report) =>
+        RunAsync(job => Task.FromResult(JobTransitions.Report(job, report, clock.GetUtcNow())));
+
     /// <summary>
     /// Loads the job, asks <paramref name="decide"/> what the command does, writes it conditionally (fenced on a consume
     /// attempt when <paramref name="fenceAttempt"/> is positive) and delivers its effects. A write that finds the row

@@ -105,4 +105,13 @@ public sealed record JobRecord
 
     /// <summary>compass-ci's "same test" digest (md5 of the flattened pp and the os fields); also in the document.</summary>
     [Id(32)] public string? AllParamsMd5 { get; init; }
+
+    /// <summary>
+    /// The health the testbox's last lkp finish word stood for (<c>job_state=finished</c> → success, <c>failed</c>, …):
+    /// noted while the job runs on, and made its health when it ends at <c>lkp-post-run</c> (unless that call names one).
+    /// </summary>
+    [Id(33)] public string? NotedHealth { get; init; }
+
+    /// <summary>What an lkp testbox appended to the job (job_state, start_time, end_time, loadavg, ssh_port, …), as a JSON object; null when nothing.</summary>
+    [Id(34)] public string? LkpVars { get; init; }
 }

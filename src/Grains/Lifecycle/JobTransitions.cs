@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CompassCi.Grains.Compat.Lkp;
 using CompassCi.Grains.Effects;
 using CompassCi.Grains.Testboxes;
 
@@ -113,6 +114,69 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, 
             Version = job.Version + 1,
         };
         return Change(job, changed, [Event(now, "stage", new JsonObject { ["stage"] = stage, ["from"] = job.Stage })]);
+    }
+
+    /// <summary>
+    /// Records what an lkp testbox reports on the job it holds (compass-ci's append-var, set-job-stage, report-job-step,
+    /// report_ssh_port): a stage move along the holder's moves (<see cref="ChangeStage"/>; a repeat of the stage the job
+    /// is in is no move), the health a finish word stands for (noted, not ended: <c>lkp-post-run</c> ends the job), and
+    /// its variables. One write, one <c>reported</c> event (after the <c>stage</c> event of a move). A job no testbox
+    /// holds (submit), an ended one, or one cancelled meanwhile is refused.
+    /// </summary>
+    public static Transition Report(JobRecord job, LkpReport report, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(report);
+        if (!JobStages.IsActive(job.Stage))
+        {
+            return Transition.Refuse(job.Stage == JobStages.Finish
+                ? "job is in stage 'finish'; it has ended and takes no more reports"
+                : $"job is in stage '{job.Stage}': no testbox holds it, so none can report on it");
+        }
+
+        if (job.CancelRequested)
+        {
+            return Transition.Refuse($"job was cancelled while in stage '{job.Stage}': abort it and finish it with health 'cancel'");
+        }
+
+        var moved = job;
+        List<JobEvent> events = [];
+        if (report.Stage is { } stage && !(stage == job.Stage && !StageTransitions.Check(job.Stage, stage).IsAllowed))
+        {
+            var move = ChangeStage(job, stage, null, now);
+            if (move.Change is not { } change)
+            {
+                return move;
+            }
+
+            moved = change.After;
+            events.AddRange(change.Events);
+        }
+
+        if (moved == job && report.NotedHealth is null && report.Vars.Count == 0)
+        {
+            return Transition.Keep(job);
+        }
+
+        var detail = new JsonObject();
+        foreach (var (name, value) in report.Vars)
+        {
+            detail[name] = LkpVars.Value(name, value);
+        }
+
+        if (report.NotedHealth is { } noted)
+        {
+            detail["noted_health"] = noted;
+        }
+
+        events.Add(Event(now, "reported", detail));
+        var reported = moved with
+        {
+            NotedHealth = report.NotedHealth ?? job.NotedHealth,
+            LkpVars = LkpVars.Merge(job.LkpVars, report.Vars),
+            Version = job.Version + 1,
+        };
+        return Change(job, reported, events);
     }
 
     /// <summary>Ends a held job with the health (and crash) its testbox reports.</summary>

@@ -9,7 +9,7 @@ internal static class JobRows
     public const string Columns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, " +
         "priority, memory_mb, lease_id, boot_time, version, jj, running_time, post_run_time, manual_check_time, " +
-        "renew_time, finish_time, deadline, crash, cancel_requested, attempt, rescheduled_from, rescheduled_as, cluster_id, host, host_lifecycle, queued_at, result_root, all_params_md5";
+        "renew_time, finish_time, deadline, crash, cancel_requested, attempt, rescheduled_from, rescheduled_as, cluster_id, host, host_lifecycle, queued_at, result_root, all_params_md5, noted_health, lkp_vars";
 
     public static JobRecord Read(MySqlDataReader r) => new()
     {
@@ -46,5 +46,7 @@ internal static class JobRows
         QueuedAt = r.GetInt64OrNull(30),
         ResultRoot = r.GetStringOrNull(31),
         AllParamsMd5 = r.GetStringOrNull(32),
+        NotedHealth = r.GetStringOrNull(33),
+        LkpVars = r.GetStringOrNull(34),
     };
 }

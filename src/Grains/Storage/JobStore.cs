@@ -231,7 +231,8 @@ public sealed class JobStore : IAsyncDisposable
         "testbox = @testbox, job_stage = @stage, job_health = @health, lease_id = @lease_id, boot_time = @boot_time, " +
         "running_time = @running_time, post_run_time = @post_run_time, manual_check_time = @manual_check_time, " +
         "renew_time = @renew_time, finish_time = @finish_time, deadline = @deadline, crash = @crash, " +
-        "cancel_requested = @cancel_requested, rescheduled_as = @rescheduled_as, host = @host, host_lifecycle = @host_lifecycle, queued_at = @queued_at, version = @version";
+        "cancel_requested = @cancel_requested, rescheduled_as = @rescheduled_as, host = @host, host_lifecycle = @host_lifecycle, queued_at = @queued_at, version = @version, " +
+        "noted_health = @noted_health, lkp_vars = @lkp_vars";
 
     private static MySqlParameter[] MutableParameters(JobRecord job) =>
     [
@@ -241,6 +242,7 @@ public sealed class JobStore : IAsyncDisposable
         P("@deadline", job.Deadline), P("@crash", job.Crash is { } crash ? Lifecycle.CrashReportJson.ToJson(crash).ToJsonString() : null),
         P("@cancel_requested", job.CancelRequested), Id("@rescheduled_as", job.RescheduledAs), P("@host", job.Host),
         P("@host_lifecycle", job.HostLifecycle), P("@queued_at", job.QueuedAt), P("@version", job.Version),
+        P("@noted_health", job.NotedHealth), P("@lkp_vars", job.LkpVars),
     ];
 
     /// <summary>The history with the change's events appended, in order.</summary>

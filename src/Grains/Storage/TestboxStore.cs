@@ -52,6 +52,18 @@ public sealed class TestboxStore(MySqlDataSource dataSource)
             [.. parameters]));
     }
 
+    /// <summary>
+    /// Records the state an lkp testbox reports with <c>lkp-wtmp</c> (network_up, running, rebooting, …), stamped on the
+    /// database's clock, with the job, mac and ip it named. A box never seen before gets its registry row here.
+    /// </summary>
+    public Task RecordWtmpAsync(string testbox, string state, long? jobId, string? mac, string? ip) =>
+        dataSource.ExecuteAsync(new SqlStatement(
+            "INSERT INTO testboxes (testbox, wtmp_state, wtmp_time, wtmp_job_id, wtmp_mac, wtmp_ip) " +
+            $"VALUES (@t, @state, {SqlLists.NowMillis}, @job, @mac, @ip) " +
+            "ON DUPLICATE KEY UPDATE wtmp_state = VALUES(wtmp_state), wtmp_time = VALUES(wtmp_time), wtmp_job_id = VALUES(wtmp_job_id), " +
+            "wtmp_mac = VALUES(wtmp_mac), wtmp_ip = VALUES(wtmp_ip)",
+            P("@t", testbox), P("@state", state), P("@job", jobId is { } id ? (ulong)id : null), P("@mac", mac), P("@ip", ip)));
+
     /// <summary>Every registered testbox with what it holds and whether its host is quarantined, by name.</summary>
     public Task<List<TestboxRow>> ListAsync(string? host = null)
     {
@@ -60,12 +72,16 @@ public sealed class TestboxStore(MySqlDataSource dataSource)
             new SqlStatement(
                 "SELECT t.testbox, t.host, t.tags, t.memory_mb, t.last_seen, t.last_heartbeat, t.heartbeat_deadline, t.waiting_until, " +
                 $"(SELECT j.id {held}) AS job_id, (SELECT j.job_stage {held}) AS job_stage, " +
-                "COALESCE(h.quarantined, 0) FROM testboxes t LEFT JOIN hosts h ON h.host = t.host" +
+                "COALESCE(h.quarantined, 0), t.wtmp_state, t.wtmp_time FROM testboxes t LEFT JOIN hosts h ON h.host = t.host" +
                 (host is null ? "" : " WHERE t.host = @host") + " ORDER BY t.testbox",
                 P("@host", host)),
             r => new TestboxRow(
                 r.GetString(0), r.GetStringOrNull(1), r.GetStringOrNull(2), r.GetInt64OrNull(3), r.GetInt64OrNull(4), r.GetInt64OrNull(5),
-                r.GetInt64OrNull(6), r.GetInt64OrNull(7), r.GetIdOrNull(8), r.GetStringOrNull(9), r.GetFlag(10)));
+                r.GetInt64OrNull(6), r.GetInt64OrNull(7), r.GetIdOrNull(8), r.GetStringOrNull(9), r.GetFlag(10))
+            {
+                WtmpState = r.GetStringOrNull(11),
+                WtmpTime = r.GetInt64OrNull(12),
+            });
     }
 
     /// <summary>The testbox's last heartbeat and the deadline for its next one, judged on the database's clock; null when it never beat.</summary>

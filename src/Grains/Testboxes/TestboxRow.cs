@@ -12,4 +12,11 @@ public sealed record TestboxRow(
     long? WaitingUntil,
     long? JobId,
     string? JobStage,
-    bool HostQuarantined);
+    bool HostQuarantined)
+{
+    /// <summary>The state the box last reported with lkp's <c>lkp-wtmp</c> (network_up, running, rebooting, …); null when none.</summary>
+    public string? WtmpState { get; init; }
+
+    /// <summary>Unix ms of that report.</summary>
+    public long? WtmpTime { get; init; }
+}

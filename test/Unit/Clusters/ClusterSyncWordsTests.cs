@@ -13,6 +13,7 @@ public class ClusterSyncWordsTests
     [InlineData("abort", ClusterSyncOperation.Abort)]
     [InlineData("failed", ClusterSyncOperation.Failed)]
     [InlineData("roles_ip", ClusterSyncOperation.RolesIp)]
+    [InlineData("started", ClusterSyncOperation.Started)]
     public void EachLkpStateWordNamesItsOperation(string word, ClusterSyncOperation operation)
     {
         Assert.True(ClusterSyncWords.TryParse(word, out var parsed));
@@ -38,6 +39,7 @@ public class ClusterSyncWordsTests
     [InlineData(ClusterSyncOperation.WaitReady, BarrierTarget.Ready)]
     [InlineData(ClusterSyncOperation.WaitFinish, BarrierTarget.Finish)]
     [InlineData(ClusterSyncOperation.Finished, BarrierTarget.Finish)]
+    [InlineData(ClusterSyncOperation.Started, BarrierTarget.Start)]
     public void WaitingOperationsHaveATarget(ClusterSyncOperation operation, BarrierTarget target)
     {
         Assert.True(ClusterSyncWords.TryGetTarget(operation, out var found));
