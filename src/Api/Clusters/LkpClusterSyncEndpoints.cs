@@ -21,7 +21,7 @@ public static class LkpClusterSyncEndpoints
     {
         // Kept out of the OpenAPI document: its generator cannot map a path that starts with '~' (and this is
         // lkp's fixed wire protocol, documented in the README, not an API to generate clients for).
-        app.MapGet("/~lkp/cgi-bin/lkp-cluster-sync", SyncAsync).ExcludeFromDescription();
+        app.MapGet("/~lkp/cgi-bin/lkp-cluster-sync", SyncAsync).ChangesState().ExcludeFromDescription();
         return app;
     }
 

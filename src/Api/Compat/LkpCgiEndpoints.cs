@@ -33,12 +33,12 @@ public static partial class LkpCgiEndpoints
         // Kept out of the OpenAPI document, like lkp-cluster-sync: lkp's fixed wire protocol, listed in the README.
         foreach (var prefix in Prefixes)
         {
-            app.MapGet(prefix + "/lkp-jobfile-append-var", AppendVarAsync).ExcludeFromDescription();
-            app.MapGet(prefix + "/set-job-stage", SetJobStageAsync).ExcludeFromDescription();
-            app.MapGet(prefix + "/report-job-step", ReportJobStepAsync).ExcludeFromDescription();
-            app.MapGet(prefix + "/report_ssh_port", ReportSshPortAsync).ExcludeFromDescription();
-            app.MapGet(prefix + "/lkp-post-run", PostRunAsync).ExcludeFromDescription();
-            app.MapGet(prefix + "/lkp-wtmp", WtmpAsync).ExcludeFromDescription();
+            app.MapGet(prefix + "/lkp-jobfile-append-var", AppendVarAsync).ChangesState().ExcludeFromDescription();
+            app.MapGet(prefix + "/set-job-stage", SetJobStageAsync).ChangesState().ExcludeFromDescription();
+            app.MapGet(prefix + "/report-job-step", ReportJobStepAsync).ChangesState().ExcludeFromDescription();
+            app.MapGet(prefix + "/report_ssh_port", ReportSshPortAsync).ChangesState().ExcludeFromDescription();
+            app.MapGet(prefix + "/lkp-post-run", PostRunAsync).ChangesState().ExcludeFromDescription();
+            app.MapGet(prefix + "/lkp-wtmp", WtmpAsync).ChangesState().ExcludeFromDescription();
         }
 
         return app;

@@ -19,7 +19,7 @@ public static class LkpDeadlineEndpoints
     {
         foreach (var prefix in new[] { "", "/scheduler" })
         {
-            app.MapGet(prefix + "/renew_deadline", RenewAsync).ExcludeFromDescription();
+            app.MapGet(prefix + "/renew_deadline", RenewAsync).ChangesState().ExcludeFromDescription();
             app.MapGet(prefix + "/get_deadline", GetDeadlineAsync).ExcludeFromDescription();
             app.MapGet(prefix + "/get_testbox", GetTestboxAsync).ExcludeFromDescription();
         }
