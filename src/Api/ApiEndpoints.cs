@@ -1,5 +1,6 @@
 using CompassCi.Api.Auth;
 using CompassCi.Api.Clusters;
+using CompassCi.Api.Compat;
 using CompassCi.Api.FairShare;
 using CompassCi.Api.Health;
 using CompassCi.Api.Http;
@@ -51,6 +52,9 @@ public static class ApiEndpoints
         app.MapAccountEndpoints();
         app.MapJobSecretEndpoints();
         app.MapFairShareEndpoints();
+        app.MapCompassAliveEndpoints();
+        app.MapSubmitJobEndpoints();
+        app.MapCancelJobsEndpoints();
         return app;
     }
 }
