@@ -58,6 +58,9 @@ public static class ApiEndpoints
         app.MapBootEndpoints();
         app.MapHostRegistrationEndpoints();
         app.MapJobInitrdEndpoints();
+        app.MapCompassAliveEndpoints();
+        app.MapSubmitJobEndpoints();
+        app.MapCancelJobsEndpoints();
         return app;
     }
 }

@@ -104,6 +104,14 @@ public static class AccessRules
         ["POST /api/v1/accounts/{account}/token"] = Operator,
         ["GET /api/v1/accounts/{account}/usage"] = new(AccessRule.AccountRead),
         ["GET /api/v1/fairshare"] = AnyCaller,
+
+        // compass-ci's routes. Submit and cancel carry the account in the body (my_token), checked by the endpoint.
+        ["GET /"] = new(AccessRule.Public),
+        ["GET /scheduler"] = new(AccessRule.Public),
+        ["POST /submit_job"] = new(AccessRule.Public),
+        ["POST /scheduler/submit_job"] = new(AccessRule.Public),
+        ["POST /cancel_jobs"] = new(AccessRule.Public),
+        ["POST /scheduler/cancel_jobs"] = new(AccessRule.Public),
     };
 
     /// <summary>The rule of the route <paramref name="pattern"/> for <paramref name="method"/>; operators only when it has none.</summary>

@@ -60,6 +60,8 @@ public static class TestboxEndpoints
 
         offered["testbox"] = testbox;
         offered.TryAdd("tbox_group", TboxGroup.FromTestbox(testbox));
+        // And the tbox_type its group implies, by the rule that stamps it on a job of that group at submit.
+        offered.TryAdd(TboxType.Field, TboxType.Of(offered["tbox_group"]));
 
         ConsumeAnswer answer;
         using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);

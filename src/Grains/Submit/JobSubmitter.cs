@@ -27,6 +27,7 @@ public sealed class JobSubmitter(
     IOptions<QuotaOptions> quotaDefaults,
     UsageLedger ledger,
     FailPoints failPoints,
+    IOptions<Compat.CompatOptions> compat,
     TimeProvider clock)
 {
     /// <summary>Ids drawn for one submit before giving up: two silos draw the same id only by a rare clash.</summary>
@@ -42,9 +43,11 @@ public sealed class JobSubmitter(
     /// <summary>
     /// Submits a job document (it is checked here, and changed in place: server-owned fields go, derived ones are added).
     /// <paramref name="exemptFromQuota"/> is for the scheduler's own jobs (a quarantined host's health check), which
-    /// must not wait behind an account's queued-job limit.
+    /// must not wait behind an account's queued-job limit. <paramref name="submitIdIsKey"/> false is for compass-ci's
+    /// <c>/submit_job</c>, where <c>submit_id</c> labels one run of lkp's <c>submit</c> (every job of its matrix, and
+    /// each of <c>nr_run</c> copies, carries the same one): there it is kept as a field, and every request is a new job.
     /// </summary>
-    public async Task<SubmitOutcome> SubmitAsync(JsonObject document, bool exemptFromQuota = false)
+    public async Task<SubmitOutcome> SubmitAsync(JsonObject document, bool exemptFromQuota = false, bool submitIdIsKey = true)
     {
         ArgumentNullException.ThrowIfNull(document);
         var checkedDocument = JobDocumentReader.Validate(document);
@@ -53,7 +56,7 @@ public sealed class JobSubmitter(
             return SubmitOutcome.Invalid(checkedDocument.Errors);
         }
 
-        var (key, keyError) = SubmitIds.Read(document);
+        var (key, keyError) = submitIdIsKey ? SubmitIds.Read(document) : (null, null);
         if (keyError is not null)
         {
             return SubmitOutcome.Invalid(new Dictionary<string, string[]> { [SubmitIds.Field] = [keyError] });
@@ -71,7 +74,7 @@ public sealed class JobSubmitter(
             return SubmitOutcome.Invalid(planErrors);
         }
 
-        var (needs, errors) = ReadNeeds(documents, isCluster);
+        var (needs, errors) = ReadNeeds(documents, isCluster, SubmitDate(), OsHttpHost());
         if (errors.Count > 0)
         {
             return SubmitOutcome.Invalid(errors);
@@ -177,7 +180,8 @@ public sealed class JobSubmitter(
     }
 
     /// <summary>What each job needs from a testbox; errors of a node job are named after its node (<c>node.memory</c>).</summary>
-    private static (IReadOnlyList<JobRequirements> Needs, Dictionary<string, string[]> Errors) ReadNeeds(IReadOnlyList<JsonObject> documents, bool isCluster)
+    private static (IReadOnlyList<JobRequirements> Needs, Dictionary<string, string[]> Errors) ReadNeeds(
+        IReadOnlyList<JsonObject> documents, bool isCluster, DateOnly submitDate, string? osHttpHost)
     {
         var needs = new List<JobRequirements>();
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -204,7 +208,19 @@ public sealed class JobSubmitter(
                     document["tbox_group"] = need.TboxGroup;
                 }
 
-                needs.Add(need);
+                // compass-ci's derived fields; tbox_type among them is a requirement, so what the job needs is read
+                // again from the stamped document: the one stored, which `why` and the queues read later.
+                var derivedErrors = CompassDerivedFields.Stamp(document, need, submitDate, osHttpHost);
+                var stamped = derivedErrors.Count == 0 ? JobRequirementsReader.Read(document) : new JobRequirementsResult(null, derivedErrors);
+                foreach (var (field, messages) in stamped.Errors)
+                {
+                    errors[prefix + field] = messages;
+                }
+
+                if (stamped.Requirements is { } stampedNeed)
+                {
+                    needs.Add(stampedNeed);
+                }
             }
         }
 
@@ -226,11 +242,24 @@ public sealed class JobSubmitter(
             }
 
             // Each job (each node job too) gets its own result_root: it names the id, so it is set again for a new draw.
-            Results.ResultFields.Stamp(documents[i], id, now, clock.LocalTimeZone);
+            Results.ResultFields.Stamp(documents[i], id, now, Zone());
             records.Add(NewJob.Pending(id, now, documents[i], needs[i], isCluster ? first : null));
         }
 
         return records;
+    }
+
+    /// <summary>The zone compass-ci's dates are written in (<c>submit_date</c>, the date in <c>result_root</c>): the configured one.</summary>
+    private TimeZoneInfo Zone() => compat.Value.Zone(clock.LocalTimeZone);
+
+    private DateOnly SubmitDate() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone()).DateTime);
+
+    /// <summary>The host OS trees are served from (compass-ci's <c>OS_HTTP_HOST</c>), for nfs/cifs roots; null when it names the request's host.</summary>
+    private string? OsHttpHost()
+    {
+        var options = compat.Value;
+        var prefix = options.OsHttpPrefix.Replace("{sched_host}", options.SchedHost ?? "{sched_host}", StringComparison.Ordinal);
+        return Uri.TryCreate(prefix, UriKind.Absolute, out var uri) && !prefix.Contains('{', StringComparison.Ordinal) ? uri.Host : null;
     }
 
     /// <summary>

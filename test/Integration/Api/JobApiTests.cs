@@ -37,7 +37,7 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
         Assert.Equal("vm-2p8g", read["tbox_group"]!.GetValue<string>());
         Assert.Equal(512, read["memory_minimum_mb"]!.GetValue<long>());
         Assert.Equal(7, read["priority"]!.GetValue<int>());
-        Assert.Equal("arch=aarch64,tbox_group=vm-2p8g,testbox=vm-2p8g--h1-0", read["queue_key"]!.GetValue<string>());
+        Assert.Equal("arch=aarch64,tbox_group=vm-2p8g,tbox_type=vm,testbox=vm-2p8g--h1-0", read["queue_key"]!.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(job["hackbench"], read["hackbench"]));
         Assert.True(JsonNode.DeepEquals(job["custom_field"], read["custom_field"]));
         Assert.Equal(1, await Sql.ScalarAsync<long>(fixture.ConnectionString, $"SELECT COUNT(*) FROM jobs WHERE id = {id} AND JSON_VALUE(jj, '$.custom_field[2]') = 3"));
@@ -138,7 +138,7 @@ public sealed class JobApiTests(SiloFixture fixture) : IClassFixture<SiloFixture
         await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["arch"] = "riscv64" }, TestContext.Current.CancellationToken);
         await fixture.Client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = Account, ["tbox_group"] = tbox, ["arch"] = "riscv64" }, TestContext.Current.CancellationToken);
 
-        var queue = (await fixture.Client.QueuesAsync()).Single(q => q!["key"]!.GetValue<string>() == $"arch=riscv64,tbox_group={tbox}")!;
+        var queue = (await fixture.Client.QueuesAsync()).Single(q => q!["key"]!.GetValue<string>() == $"arch=riscv64,tbox_group={tbox},tbox_type=vm")!;
 
         Assert.Equal(2, queue["pending"]!.GetValue<int>());
         Assert.True(DateTimeOffset.Parse(queue["oldest_submit_time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddMinutes(-5));

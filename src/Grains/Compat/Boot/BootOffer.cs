@@ -5,7 +5,7 @@ namespace CompassCi.Grains.Compat.Boot;
 
 /// <summary>
 /// What a box that boots through compass-ci's routes offers the matcher, so that it decides exactly as for a native
-/// consume: the box's name and the tbox_group it implies, the type and architecture its host registered, and memory —
+/// consume: the box's name and the tbox_group it implies, the type its request or host states (else the one its group implies), the architecture its host registered, and memory —
 /// the free memory the request states (<c>left_mem</c>, GiB), else what the host registered (<c>max_mem</c>).
 /// </summary>
 /// <param name="Tags">Offered tags (not yet normalised).</param>
@@ -23,10 +23,11 @@ public sealed record BootOffer(IReadOnlyDictionary<string, string> Tags, long Me
             ["tbox_group"] = TboxGroup.FromTestbox(testbox),
         };
 
-        if ((string.IsNullOrEmpty(tboxType) ? registration?.TboxType : tboxType) is { Length: > 0 } type)
-        {
-            tags["tbox_type"] = type;
-        }
+        // The type the request or the registration states, else the one the group implies — the rule that stamps a job
+        // of that group at submit (TboxType), so a box and the jobs of its group agree.
+        tags[TboxType.Field] = !string.IsNullOrEmpty(tboxType) ? tboxType
+            : registration?.TboxType is { Length: > 0 } registered ? registered
+            : TboxType.Of(tags["tbox_group"]);
 
         if (registration?.Arch is { Length: > 0 } arch)
         {
