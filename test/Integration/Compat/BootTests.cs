@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using CompassCi.Tests.Integration.Infrastructure;
 
@@ -156,35 +154,10 @@ public sealed class BootTests(CompatSilo silo) : IClassFixture<CompatSilo>
         return response.StatusCode == HttpStatusCode.NotFound;
     }
 
-    /// <summary>One provider request: connect, read every message until the server closes, answer the boot response and the last message.</summary>
+    /// <summary>One provider request: the boot response and the last message.</summary>
     private async Task<(string Response, string Last)> WebSocketBootAsync(string query)
     {
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{silo.Port}/ws/boot.container?{query}"), Cancel);
-        var messages = new List<string>();
-        var buffer = new byte[64 * 1024];
-        while (true)
-        {
-            var text = new StringBuilder();
-            WebSocketReceiveResult read;
-            do
-            {
-                read = await socket.ReceiveAsync(buffer, Cancel);
-                text.Append(Encoding.UTF8.GetString(buffer, 0, read.Count));
-            }
-            while (!read.EndOfMessage && read.MessageType != WebSocketMessageType.Close);
-
-            if (read.MessageType == WebSocketMessageType.Close)
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "close", Cancel);
-                break;
-            }
-
-            messages.Add(text.ToString());
-        }
-
-        var boot = JsonNode.Parse(messages[0])!;
-        Assert.Equal("boot", boot["type"]!.GetValue<string>());
-        return (boot["response"]!.GetValue<string>(), messages[^1]);
+        var messages = await ProviderSocket.BootAsync(silo.Port, query, Cancel);
+        return (ProviderSocket.BootResponse(messages), messages[^1]);
     }
 }

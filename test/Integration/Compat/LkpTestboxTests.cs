@@ -162,6 +162,57 @@ public sealed class LkpTestboxTests(CompatSilo silo) : IClassFixture<CompatSilo>
         }
     }
 
+    [Fact]
+    public async Task The_docker_providers_flow_runs_one_job_then_the_next_and_a_silent_provider_drops_out()
+    {
+        var provider = "dc-8g.prov" + Guid.NewGuid().ToString("N")[..6];
+        await PutAsync($"/register-host2redis?hostname={provider}&type=dc&owner=local&max_mem=32&is_remote=false&arch=x86_64");
+        var ids = new List<string>();
+        foreach (var n in (int[])[1, 2])
+        {
+            ids.Add((await silo.Client.SubmitAsync(new JsonObject
+            {
+                ["suite"] = "ebizzy", ["my_account"] = "lab", ["tbox_group"] = "dc-8g", ["os"] = "openeuler", ["os_version"] = "22.03", ["os_arch"] = "x86_64",
+                ["memory"] = "8G", ["docker_image"] = "openeuler:22.03", ["job2sh"] = Job2Sh(), ["n"] = n,
+            }, Cancel))["id"]!.GetValue<string>());
+        }
+
+        foreach (var id in ids)
+        {
+            // As providers/docker.rb: heart-beat (1000 while registered), then one WebSocket boot per slot.
+            Assert.Equal("{\"status_code\":1000}", await silo.Http.GetStringAsync($"/heart-beat?hostname={provider}&type=dc&is_remote=false", Cancel));
+            var answer = JsonNode.Parse(await WebSocketBootAsync($"hostname={provider}-0&left_mem=24&tbox_type=dc&is_remote=false"))!;
+            Assert.Equal(id, answer["job_id"]!.GetValue<string>());
+            Assert.Equal("openeuler:22.03", answer["docker_image"]!.GetValue<string>());
+
+            // The container loads the initrds (job.cgz first) and runs lkp in them.
+            var jobCgz = JsonNode.Parse(answer["initrds"]!.GetValue<string>())!.AsArray()[0]!.GetValue<string>();
+            var shell = await ShellWithJobCgzAsync($"initrd {jobCgz}\n", $"{provider}-0");
+            try
+            {
+                var run = await shell.RunAsync(Unpack + "set_job_state running || exit 12\nrun_job || exit 13\nset_job_state finished || exit 14\n" + PostRun, cancellationToken: Cancel);
+                Assert.True(run.Exit == 0, run.ToString());
+            }
+            finally
+            {
+                shell.Delete();
+            }
+
+            var job = (await silo.Client.GetJobAsync(id))!;
+            Assert.Equal("success", job["job_health"]!.GetValue<string>());
+            Assert.Equal($"{provider}-0", job["testbox"]!.GetValue<string>());
+        }
+
+        // The provider stops heart-beating: its registration expires, and with it what its slots offered (arch=x86_64).
+        var third = (await silo.Client.SubmitAsync(new JsonObject { ["suite"] = "ebizzy", ["my_account"] = "lab", ["tbox_group"] = "dc-8g", ["os_arch"] = "x86_64", ["memory"] = "8G" }, Cancel))["id"]!.GetValue<string>();
+        Assert.True(await Eventually.HoldsAsync(async () => !JsonNode.Parse(await silo.Http.GetStringAsync("/api/v1/hosts", Cancel))!["hosts"]!.AsArray().Any(h => h!["host"]!.GetValue<string>() == provider && h["registration"] is not null), TimeSpan.FromSeconds(20)));
+        Assert.Equal("{\"job_id\":\"0\"}", await WebSocketBootAsync($"hostname={provider}-0&left_mem=24&tbox_type=dc&is_remote=false"));
+        Assert.Equal("{\"status_code\":1001}", await silo.Http.GetStringAsync($"/heart-beat?hostname={provider}&type=dc&is_remote=false", Cancel));
+        Assert.Equal("submit", (await silo.Client.GetJobAsync(third))!["job_stage"]!.GetValue<string>());
+    }
+
+    private async Task<string> WebSocketBootAsync(string query) => ProviderSocket.BootResponse(await ProviderSocket.BootAsync(silo.Port, query, Cancel));
+
     private async Task PutAsync(string pathAndQuery)
     {
         using var response = await silo.Http.PutAsync(pathAndQuery, null, Cancel);
