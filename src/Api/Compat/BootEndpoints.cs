@@ -227,35 +227,3 @@ public static class BootEndpoints
 
     private static IResult Text(string body) => Results.Text(body, "text/plain; charset=utf-8");
 }
-
-/// <summary>What the boot routes need, in one parameter: the consume, the host registry, options and addresses.</summary>
-public sealed class BootServices(TestboxConsumer consumer, CompatHostStore hosts, IOptions<CompatOptions> options, IOptions<ResultOptions> results, TokenKey tokenKey, IHostApplicationLifetime lifetime)
-{
-    public TestboxConsumer Consumer => consumer;
-
-    public CompatHostStore Hosts => hosts;
-
-    public CompatOptions Options => options.Value;
-
-    public IHostApplicationLifetime Lifetime => lifetime;
-
-    /// <summary>The scheduler and file servers as the box that sent <paramref name="request"/> reaches them.</summary>
-    public BootAddresses Addresses(HttpRequest request)
-    {
-        var sched = SchedulerAddress.Of(request, options.Value);
-        return new BootAddresses(sched.Host, sched.Port, sched.Expand(options.Value.OsHttpPrefix), sched.Expand(options.Value.InitrdHttpPrefix), ResultWebdavPort);
-    }
-
-    /// <summary>The WebDAV port written into job answers: configured, else the port of the result server's URL, else 3080.</summary>
-    public int ResultWebdavPort =>
-        options.Value.ResultWebdavPort
-        ?? (Uri.TryCreate(results.Value.WebDavUrl, UriKind.Absolute, out var url) ? url.Port : 3080);
-
-    /// <summary>The handed-over job as its boot answer needs it, with its <c>job.cgz</c> path under the job's own token.</summary>
-    public async Task<BootJob> BootJobAsync(HandOver handOver)
-    {
-        var job = handOver.Job;
-        var document = JsonNode.Parse(job.Document) as JsonObject ?? [];
-        return new BootJob(job.Id, document, job.ResultRoot ?? document["result_root"]?.GetValue<string>(), JobInitrdToken.Path(await tokenKey.GetAsync(), job.Id, handOver.LeaseId));
-    }
-}

@@ -48,7 +48,7 @@ public static class JobInitrdEndpoints
         }
 
         var address = SchedulerAddress.Of(context.Request, compat.Value);
-        var server = new InitrdServer(address.Host, address.Port, ResultWebdavPort(compat.Value, results.Value));
+        var server = new InitrdServer(address.Host, address.Port, compat.Value.WebdavPortFor(results.Value.WebDavUrl));
         var parts = InitrdJob.Split(job, server, compat.Value.Zone(clock.LocalTimeZone));
         var bytes = JobCgz.Build(parts, Tokens.JobSecret(key, job.Id, job.LeaseId!), (job.BootTime ?? job.SubmitTime) / 1000);
         // It holds the job's secrets: no cache keeps it.
@@ -59,8 +59,4 @@ public static class JobInitrdEndpoints
     private static IResult WithoutToken(string id) =>
         Problems.Field("token", $"job.cgz is served only at /job_initrd_tmpfs/{id}/<token>/job.cgz, with the token segment of the boot answer's initrd URL", StatusCodes.Status403Forbidden);
 
-    /// <summary><c>RESULT_WEBDAV_PORT</c>: configured, else the port of the result WebDAV address, else lkp's default 3080.</summary>
-    private static int ResultWebdavPort(CompatOptions compat, ResultOptions results) =>
-        compat.ResultWebdavPort
-        ?? (Uri.TryCreate(results.WebDavUrl, UriKind.Absolute, out var url) ? url.Port : 3080);
 }

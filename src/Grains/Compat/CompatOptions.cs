@@ -49,6 +49,10 @@ public sealed class CompatOptions : ICheckedOptions
     /// </summary>
     public string? TimeZone { get; set; }
 
+    /// <summary><c>RESULT_WEBDAV_PORT</c>: <see cref="ResultWebdavPort"/>, else the port of the result WebDAV address <paramref name="webDavUrl"/>, else lkp's default 3080.</summary>
+    public int WebdavPortFor(string? webDavUrl) =>
+        ResultWebdavPort ?? (Uri.TryCreate(webDavUrl, UriKind.Absolute, out var url) ? url.Port : 3080);
+
     /// <summary>The zone <see cref="TimeZone"/> names, or <paramref name="machineZone"/> when it names none.</summary>
     public TimeZoneInfo Zone(TimeZoneInfo machineZone) =>
         TimeZone is { Length: > 0 } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : machineZone;

@@ -79,6 +79,7 @@ public sealed class JobInitrdTests(JobInitrdSilo fixture) : IClassFixture<JobIni
         Assert.Equal(first.Length, head.Content.Headers.ContentLength);
 
         var job = await fixture.Client.GetJobAsync(id);
+        Fixtures.SystemTools.Require("cpio");
         var dir = Path.Combine(Path.GetTempPath(), "cci-cgz-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         try

@@ -241,6 +241,7 @@ public sealed class LkpTestboxTests(CompatSilo silo) : IClassFixture<CompatSilo>
     /// <summary>A shell for <paramref name="testbox"/> with the job.cgz the boot script names downloaded into its TMP, and no job or scheduler variables of its own.</summary>
     private async Task<LkpShell> ShellWithJobCgzAsync(string script, string testbox)
     {
+        Fixtures.SystemTools.Require("cpio");
         var url = script.Split('\n').Where(l => l.StartsWith("initrd ", StringComparison.Ordinal)).Select(l => l["initrd ".Length..]).Single(u => u.EndsWith("/job.cgz", StringComparison.Ordinal));
         var shell = new LkpShell(silo.Silo.BaseAddress, string.Empty, testbox, new Dictionary<string, string>
         {

@@ -17,6 +17,7 @@ internal static class Unpack
     /// <summary>Unpacks <paramref name="cgz"/> into <paramref name="dir"/> with <c>gzip -dc | cpio -idm</c>.</summary>
     public static async Task CgzAsync(byte[] cgz, string dir)
     {
+        Fixtures.SystemTools.Require("cpio");
         var (exit, _, error) = await RunAsync("sh", ["-c", "gzip -dc | cpio -idm --quiet"], dir, cgz);
         Assert.True(exit == 0, $"gzip -dc | cpio -idm failed ({exit}): {error}");
     }
