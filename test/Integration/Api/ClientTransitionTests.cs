@@ -80,7 +80,7 @@ public sealed class ClientTransitionTests(ClientRulesSilo silo) : IClassFixture<
         var millis = submitted.ToUnixTimeMilliseconds();
         await Sql.ExecuteAsync(silo.ConnectionString, string.Create(CultureInfo.InvariantCulture,
             $"INSERT INTO jobs (id, submit_time, my_account, suite, tbox_group, queue_key, job_stage, priority, memory_mb, version, jj, queued_at) " +
-            $"VALUES ({id}, {millis}, 'a', 's', '{group}', 'tbox_group={group}', 'submit', 5, 0, 1, '{{\"suite\": \"s\", \"my_account\": \"a\", \"tbox_group\": \"{group}\"}}', {millis})"));
+            $"VALUES ({id}, {millis}, 'a', 's', '{group}', 'tbox_group={group},tbox_type=vm', 'submit', 5, 0, 1, '{{\"suite\": \"s\", \"my_account\": \"a\", \"tbox_group\": \"{group}\", \"tbox_type\": \"vm\"}}', {millis})"));
         var jobId = id.ToString(CultureInfo.InvariantCulture);
         var holder = $"{group}--0";
         // A submit through the API makes the queue known (its queue loads every pending row, the old one too); the

@@ -155,7 +155,7 @@ public sealed class JobLifecycleTests(SiloFixture fixture) : IClassFixture<SiloF
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("finish", cancelled["job_stage"]!.GetValue<string>());
         Assert.Equal("cancel", cancelled["job_health"]!.GetValue<string>());
-        Assert.Equal(0, (await fixture.Client.QueuesAsync()).Single(q => q!["key"]!.GetValue<string>() == $"tbox_group={tbox}")!["pending"]!.GetValue<int>());
+        Assert.Equal(0, (await fixture.Client.QueuesAsync()).Single(q => q!["key"]!.GetValue<string>() == $"tbox_group={tbox},tbox_type=vm")!["pending"]!.GetValue<int>());
         Assert.Null(await fixture.Client.ConsumeAsync($"{tbox}--0", new Dictionary<string, string>(), 4, 0, cancellationToken: TestContext.Current.CancellationToken));
         var events = JsonNode.Parse(await fixture.Http.GetStringAsync($"/api/v1/jobs/{id}/events", TestContext.Current.CancellationToken))!["events"]!.AsArray();
         Assert.Equal("cancelled", events[^1]!["event"]!.GetValue<string>());

@@ -64,7 +64,7 @@ public sealed class OrleansClientTests(MariaDbFixture database) : IAsyncLifetime
         Assert.Equal(SubmitStatus.Created, submitted.Status);
         var job = Assert.Single(submitted.Jobs);
         Assert.Equal((JobStages.Submit, "bot", "ebizzy", 7), (job.Stage, job.Account, job.Suite, job.Priority));
-        Assert.Equal("tbox_group=vm-oc", job.QueueKey);
+        Assert.Equal("tbox_group=vm-oc,tbox_type=vm", job.QueueKey);
         Assert.Contains("\"nr_threads\":4", job.Document, StringComparison.Ordinal);
 
         var read = await Jobs.Get(job.Id);

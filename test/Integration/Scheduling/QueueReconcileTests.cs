@@ -28,7 +28,7 @@ public sealed class QueueReconcileTests(MariaDbFixture database)
         var old = (long)(now.AddHours(-2) - new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)).TotalMilliseconds << 22;
         await Sql.ExecuteAsync(connectionString, string.Create(CultureInfo.InvariantCulture,
             $"INSERT INTO jobs (id, submit_time, my_account, suite, tbox_group, queue_key, job_stage, priority, memory_mb, version, jj, queued_at) " +
-            $"VALUES ({old}, {now.AddHours(-2).ToUnixTimeMilliseconds()}, 'a', 's', 'vm-rec', 'tbox_group=vm-rec', 'submit', 5, 0, 3, '{{\"suite\": \"s\", \"my_account\": \"a\", \"tbox_group\": \"vm-rec\"}}', {now.ToUnixTimeMilliseconds()})"));
+            $"VALUES ({old}, {now.AddHours(-2).ToUnixTimeMilliseconds()}, 'a', 's', 'vm-rec', 'tbox_group=vm-rec,tbox_type=vm', 'submit', 5, 0, 3, '{{\"suite\": \"s\", \"my_account\": \"a\", \"tbox_group\": \"vm-rec\", \"tbox_type\": \"vm\"}}', {now.ToUnixTimeMilliseconds()})"));
 
         var taken = await client.ConsumeAsync("vm-rec--2", new Dictionary<string, string>(), 4, 10, cancellationToken: TestContext.Current.CancellationToken);
 
