@@ -65,6 +65,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<HostStore>();
         services.AddSingleton<TestboxStore>();
         services.AddSingleton<CompatHostStore>();
+        services.AddSingleton<Telemetry.SchedulerMetrics>();
         services.AddSingleton<IdNodeStore>();
         services.AddSingleton<ResultStepStore>();
         services.AddSingleton<JobResultsStore>();

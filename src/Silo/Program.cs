@@ -35,6 +35,7 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
 
 var app = builder.Build();
 app.UseCompassCiApi();
+app.MapCompassCiMetrics();
 if (privateDatabase is not null)
 {
     PrivateDatabaseSupervision.Attach(privateDatabase, app.Services);

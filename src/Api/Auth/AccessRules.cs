@@ -20,6 +20,8 @@ public static class AccessRules
     {
         ["GET /healthz"] = new(AccessRule.Public),
         ["GET /readyz"] = new(AccessRule.Public),
+        // Counts by low-cardinality labels only (no job ids, no accounts): as public as the health probes, for scrapers.
+        ["GET /metrics"] = new(AccessRule.Public),
         ["GET /openapi/{documentName}.json"] = new(AccessRule.Public),
 
         ["POST /api/v1/jobs"] = new(AccessRule.Submit),

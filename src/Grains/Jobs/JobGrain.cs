@@ -21,6 +21,7 @@ public sealed class JobGrain(
     JobEffectRunner effects,
     JobIdGenerator ids,
     UsageLedger usage,
+    Telemetry.SchedulerMetrics metrics,
     TimeProvider clock,
     ILogger<JobGrain> logger)
     : Grain, IJobGrain
@@ -179,6 +180,7 @@ public sealed class JobGrain(
             {
                 _job = change.After;
                 usage.Record(change.Before, change.After, change.Successor);
+                metrics.Landed(change);
                 return true;
             }
         }
@@ -192,6 +194,7 @@ public sealed class JobGrain(
         {
             logger.LogInformation("Job {JobId}: the answer to its write was lost, and the row shows it landed", change.After.Id);
             usage.Record(change.Before, change.After, change.Successor);
+            metrics.Landed(change);
             return true;
         }
 

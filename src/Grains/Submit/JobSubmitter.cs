@@ -26,6 +26,7 @@ public sealed class JobSubmitter(
     AccountLimits limits,
     IOptions<QuotaOptions> quotaDefaults,
     UsageLedger ledger,
+    Telemetry.SchedulerMetrics metrics,
     FailPoints failPoints,
     IOptions<Compat.CompatOptions> compat,
     TimeProvider clock)
@@ -103,6 +104,7 @@ public sealed class JobSubmitter(
             if (stored)
             {
                 ledger.Queued(records[0].Account, records.Count);
+                metrics.Submitted(records.Count);
                 failPoints.AfterSubmitStored(key?.SubmitId);
                 foreach (var record in records)
                 {

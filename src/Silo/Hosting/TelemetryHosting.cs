@@ -8,14 +8,18 @@ namespace CompassCi.Silo.Hosting;
 public static class TelemetryHosting
 {
     /// <summary>
-    /// Metrics are cheap and always on; traces cost an activity per request and grain call, so they are collected only
+    /// Metrics are cheap and always on (scraped at <c>/metrics</c>, see <see cref="MapCompassCiMetrics"/>); traces cost an activity per request and grain call, so they are collected only
     /// when there is somewhere to send them (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).
     /// </summary>
     public static WebApplicationBuilder AddCompassCiTelemetry(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m.AddMeter("Microsoft.Orleans").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation());
+            .WithMetrics(m => m
+                .AddMeter(Grains.Telemetry.SchedulerMetrics.MeterName, "Microsoft.Orleans")
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.WithTracing(t => t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddAspNetCoreInstrumentation());
@@ -23,5 +27,13 @@ public static class TelemetryHosting
         }
 
         return builder;
+    }
+
+    /// <summary>The Prometheus scrape endpoint, <c>GET /metrics</c>, on the REST port.</summary>
+    public static WebApplication MapCompassCiMetrics(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
     }
 }
