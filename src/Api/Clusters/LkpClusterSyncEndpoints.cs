@@ -1,3 +1,4 @@
+using CompassCi.Api.Compat;
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
 using CompassCi.Grains.Clusters;
@@ -40,7 +41,7 @@ public static class LkpClusterSyncEndpoints
         }
 
         if (operation == ClusterSyncOperation.WriteState
-            && ClusterNodeFacts.Check("node_roles", Param(query, "node_roles"), Param(query, "ip"), Param(query, "direct_macs"), Param(query, "direct_ips")) is { Count: > 0 } bad)
+            && ClusterNodeFacts.Check("node_roles", LkpCgiQuery.Param(context.Request, "node_roles"), LkpCgiQuery.Param(context.Request, "ip"), LkpCgiQuery.Param(context.Request, "direct_macs"), LkpCgiQuery.Param(context.Request, "direct_ips")) is { Count: > 0 } bad)
         {
             return Problems.Invalid(bad);
         }
@@ -65,7 +66,7 @@ public static class LkpClusterSyncEndpoints
             switch (operation)
             {
                 case ClusterSyncOperation.WriteState:
-                    var written = await Once(() => barrier.WriteState(jobIdText, Param(query, "node_roles"), Param(query, "ip"), Param(query, "direct_macs"), Param(query, "direct_ips")));
+                    var written = await Once(() => barrier.WriteState(jobIdText, LkpCgiQuery.Param(context.Request, "node_roles"), LkpCgiQuery.Param(context.Request, "ip"), LkpCgiQuery.Param(context.Request, "direct_macs"), LkpCgiQuery.Param(context.Request, "direct_ips")));
                     return StateDocument(written!);
                 case ClusterSyncOperation.Abort or ClusterSyncOperation.Failed:
                     return StateDocument((await Once(() => barrier.Abort(jobIdText, operation == ClusterSyncOperation.Failed ? "reported failed" : "gave up waiting")))!);
@@ -87,8 +88,6 @@ public static class LkpClusterSyncEndpoints
             return Results.Text(ClusterSyncWords.Retry + "\n", "text/plain");
         }
     }
-
-    private static string? Param(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 } value ? value : null;
 
     private static IResult Word(ClusterReply reply, string jobId) =>
         reply.UnknownJob ? Unknown(jobId) : Results.Text((reply.Word ?? ClusterSyncWords.Retry) + "\n", "text/plain");

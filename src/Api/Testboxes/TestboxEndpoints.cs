@@ -1,12 +1,7 @@
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
-using CompassCi.Grains.Accounts;
-using CompassCi.Grains.Dispatch;
-using CompassCi.Grains.Hosts;
-using CompassCi.Grains.Testboxes;
 using CompassCi.Grains.Scheduling;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CompassCi.Api.Testboxes;
