@@ -107,8 +107,9 @@ public static class GrainServiceCollectionExtensions
         // First: the silo takes its job id node number before it serves anything.
         services.AddHostedService<JobIdNodeLease>();
         services.AddHostedService<StorageJanitor>();
-        services.AddHostedService<SweeperKeepAlive>();
-        services.AddHostedService<UsageExchange>();
+        // Loops that call grains run while the silo is active (ActiveSiloLoop), not as hosted services.
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SweeperKeepAlive>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, UsageExchange>();
         return services;
     }
 }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Hosting;
+using CompassCi.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,14 +14,10 @@ public sealed class UsageExchange(
     UsageLedger ledger,
     IOptions<FairShareOptions> options,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime,
-    ILogger<UsageExchange> logger) : BackgroundService
+    ILogger<UsageExchange> logger) : ActiveSiloLoop
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stopping)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(stoppingToken);
         var lastExchange = DateTimeOffset.MinValue;
         using var timer = new PeriodicTimer(options.Value.ExchangeInterval, clock);
         do
@@ -37,20 +33,19 @@ public sealed class UsageExchange(
                 ledger.Accept(await grains.GetGrain<IFairShareGrain>(0).Exchange(ledger.TakeReport()));
                 lastExchange = now;
             }
-            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception error)
             {
                 logger.LogDebug(error, "Fair-share grain not reachable; trying again");
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await timer.WaitForNextTickAsync(stopping));
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Hands over what this silo saw last, so a graceful stop loses no usage.</summary>
+    protected override async Task OnStoppedAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken);
         try
         {
-            // Hand over what this silo saw last, so a graceful stop loses no usage.
             if (ledger.HasChanges)
             {
                 ledger.Accept(await grains.GetGrain<IFairShareGrain>(0).Exchange(ledger.TakeReport()).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken));

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Hosting;
+using CompassCi.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CompassCi.Grains.Lifecycle;
@@ -7,15 +7,12 @@ namespace CompassCi.Grains.Lifecycle;
 /// Pings the sweeper from every silo every 30 seconds, so after a failover it is back well before its one-minute
 /// reminder would bring it.
 /// </summary>
-public sealed class SweeperKeepAlive(IGrainFactory grains, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<SweeperKeepAlive> logger) : BackgroundService
+public sealed class SweeperKeepAlive(IGrainFactory grains, TimeProvider clock, ILogger<SweeperKeepAlive> logger) : ActiveSiloLoop
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stopping)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(Every, clock);
         do
         {
@@ -23,11 +20,11 @@ public sealed class SweeperKeepAlive(IGrainFactory grains, TimeProvider clock, I
             {
                 await grains.GetGrain<ISweeperGrain>(0).Start();
             }
-            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception error)
             {
                 logger.LogDebug(error, "Sweeper not reachable; trying again");
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await timer.WaitForNextTickAsync(stopping));
     }
 }
