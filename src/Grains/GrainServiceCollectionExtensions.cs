@@ -66,6 +66,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<TestboxStore>();
         services.AddSingleton<CompatHostStore>();
         services.AddSingleton<Telemetry.SchedulerMetrics>();
+        services.AddSingleton<Telemetry.QueueLoads>();
         services.AddSingleton<IdNodeStore>();
         services.AddSingleton<ResultStepStore>();
         services.AddSingleton<JobResultsStore>();
@@ -110,6 +111,7 @@ public static class GrainServiceCollectionExtensions
         // Loops that call grains run while the silo is active (ActiveSiloLoop), not as hosted services.
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SweeperKeepAlive>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, UsageExchange>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Telemetry.SchedulerGauges>();
         return services;
     }
 }

@@ -28,14 +28,15 @@ builder.Services.AddCompassCiGrains(builder.Configuration, connectionString);
 // Bounded even when the database is already gone: Orleans would otherwise keep retrying its membership update.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
 builder.Services.AddCompassCiApi(builder.Configuration);
+// Before Orleans: the meter provider starts (and listens) before the silo does, so nothing the silo counts at start is lost.
+builder.AddCompassCiTelemetry(options);
 builder.UseCompassCiOrleans(options, connectionString);
-builder.AddCompassCiTelemetry();
 // Our own limit (Api:MaxBodyBytes) answers 413 with a message; Kestrel's would only cut the connection.
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
 
 var app = builder.Build();
 app.UseCompassCiApi();
-app.MapCompassCiMetrics();
+app.MapCompassCiMetrics(options);
 if (privateDatabase is not null)
 {
     PrivateDatabaseSupervision.Attach(privateDatabase, app.Services);

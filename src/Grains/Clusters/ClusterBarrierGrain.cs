@@ -12,7 +12,7 @@ namespace CompassCi.Grains.Clusters;
 /// to another silo after a crash resumes from exactly what its waiters were told.
 /// </summary>
 [Reentrant, Orleans.Placement.PreferLocalPlacement]
-public sealed class ClusterBarrierGrain(ClusterStore store, TimeProvider clock, ILogger<ClusterBarrierGrain> logger)
+public sealed class ClusterBarrierGrain(ClusterStore store, Telemetry.SchedulerMetrics metrics, TimeProvider clock, ILogger<ClusterBarrierGrain> logger)
     : Grain, IClusterBarrierGrain
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -49,6 +49,7 @@ public sealed class ClusterBarrierGrain(ClusterStore store, TimeProvider clock, 
 
     public async Task<ClusterReply> Reach(string jobId, int target, TimeSpan maxWait)
     {
+        var started = clock.GetTimestamp();
         var barrier = (BarrierTarget)target;
         var applied = await ChangeAsync(record =>
         {
@@ -77,7 +78,9 @@ public sealed class ClusterBarrierGrain(ClusterStore store, TimeProvider clock, 
         }
 
         await WaitUntilAsync(() => Word(barrier) != ClusterSyncWords.Retry, maxWait);
-        return Reply(true, Word(barrier));
+        var word = Word(barrier);
+        metrics.BarrierWaited(word == ClusterSyncWords.Retry ? "retry" : word == ClusterSyncWords.Abort ? "abort" : "reached", clock.GetElapsedTime(started));
+        return Reply(true, word);
     }
 
     public async Task<ClusterReply> Abort(string jobId, string reason)
@@ -243,6 +246,11 @@ public sealed class ClusterBarrierGrain(ClusterStore store, TimeProvider clock, 
 
                 if (await store.SaveAsync(Id, _version, next.Outcome, next.StartDeadline, next.ToJson()))
                 {
+                    if (next.Outcome == ClusterOutcomes.Aborted && _record.Outcome != ClusterOutcomes.Aborted)
+                    {
+                        metrics.ClusterAborted();
+                    }
+
                     _record = next;
                     _version++;
                     var woken = _changed;

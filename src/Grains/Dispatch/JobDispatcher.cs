@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using CompassCi.Grains.FairShare;
 using CompassCi.Grains.Queues;
 using CompassCi.Grains.Storage;
+using CompassCi.Grains.Telemetry;
 
 namespace CompassCi.Grains.Dispatch;
 
@@ -9,13 +11,28 @@ namespace CompassCi.Grains.Dispatch;
 /// heads (priority, then the account's fair-share rank, then submit time), and when none fits waits on all of them (and on
 /// new queue keys, and on a running cap freeing a slot) until the deadline.
 /// </summary>
-public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys, JobStore store, ConsumeRequestStore consumeRequests, UsageLedger ledger, TimeProvider clock)
+public sealed class JobDispatcher(
+    IGrainFactory grains,
+    QueueKeyIndex queueKeys,
+    JobStore store,
+    ConsumeRequestStore consumeRequests,
+    UsageLedger ledger,
+    SchedulerMetrics metrics,
+    TimeProvider clock)
 {
     /// <summary>Longest single wait inside a grain; longer waits are several rounds, each re-reading the candidates.</summary>
     private static readonly TimeSpan RoundLimit = TimeSpan.FromSeconds(20);
 
     /// <summary>The job now held by the testbox (null when nothing matched before the wait ran out), and the attempt that holds it.</summary>
     public async Task<ConsumeOutcome> ConsumeAsync(ConsumeRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await ServeAsync(request, cancellationToken);
+        metrics.Consumed(outcome.Job is not null, Stopwatch.GetElapsedTime(started));
+        return outcome;
+    }
+
+    private async Task<ConsumeOutcome> ServeAsync(ConsumeRequest request, CancellationToken cancellationToken)
     {
         var attempt = 0;
         if (request.Retriable)
@@ -49,7 +66,15 @@ public sealed class JobDispatcher(IGrainFactory grains, QueueKeyIndex queueKeys,
                 return new ConsumeOutcome(null, attempt);
             }
 
-            await WaitForWorkAsync(candidates, arrivals, indexVersion, slotFreed, remaining < RoundLimit ? remaining : RoundLimit, cancellationToken);
+            metrics.Waiting(+1);
+            try
+            {
+                await WaitForWorkAsync(candidates, arrivals, indexVersion, slotFreed, remaining < RoundLimit ? remaining : RoundLimit, cancellationToken);
+            }
+            finally
+            {
+                metrics.Waiting(-1);
+            }
         }
     }
 

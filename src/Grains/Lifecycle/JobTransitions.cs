@@ -25,6 +25,9 @@ namespace CompassCi.Grains.Lifecycle;
 /// </param>
 public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, TimeSpan? renewCeiling = null)
 {
+    /// <summary>The event of a booting job whose lease ran out before its testbox confirmed it: it went back to its queue.</summary>
+    public const string LeaseExpiredEvent = "lease_expired";
+
     private readonly TimeSpan _renewCeiling = renewCeiling ?? LifecycleOptions.DefaultRenewCeiling;
 
     /// <summary>Hands a pending job to a testbox under a lease; the same lease asking again gets the job as it is.</summary>
@@ -243,7 +246,7 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, 
 
         if (job.Stage == JobStages.Boot)
         {
-            return ToQueue(job, now, "lease_expired", new JsonObject { ["testbox"] = job.Testbox, ["lease_id"] = job.LeaseId });
+            return ToQueue(job, now, LeaseExpiredEvent, new JsonObject { ["testbox"] = job.Testbox, ["lease_id"] = job.LeaseId });
         }
 
         return End(job, JobHealth.Timeout, SchedulerCrashes.DeadlineExceeded(job.Stage, deadline), "timeout", new JsonObject { ["deadline"] = deadline }, now, facts);

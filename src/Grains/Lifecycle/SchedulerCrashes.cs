@@ -5,6 +5,12 @@ namespace CompassCi.Grains.Lifecycle;
 /// <summary>The crash classifications the scheduler makes itself, when it sees a job fail rather than being told.</summary>
 public static class SchedulerCrashes
 {
+    /// <summary>The <see cref="CrashReport.ReasonKey"/> of <see cref="HeartbeatLost"/>.</summary>
+    public const string HeartbeatLostReason = "heartbeat_lost";
+
+    /// <summary>The <see cref="CrashReport.ReasonKey"/> of <see cref="DeadlineExceeded"/>.</summary>
+    public const string DeadlineExceededReason = "deadline_exceeded";
+
     /// <summary>
     /// A testbox holding a job stopped heartbeating: the box is at fault and the lab must look at it; not fatal,
     /// since the job may well pass on another box.
@@ -16,7 +22,7 @@ public static class SchedulerCrashes
         ArgumentNullException.ThrowIfNull(testbox);
         return new CrashReport(CrashNotify.Lab, CrashCause.Testbox, false, new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [CrashReport.ReasonKey] = "heartbeat_lost",
+            [CrashReport.ReasonKey] = HeartbeatLostReason,
             ["testbox"] = testbox,
             ["silent_seconds"] = silentSeconds.ToString(CultureInfo.InvariantCulture),
         });
@@ -31,7 +37,7 @@ public static class SchedulerCrashes
     public static CrashReport DeadlineExceeded(string stage, long deadline) =>
         new(CrashNotify.Task, CrashCause.Task, false, new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [CrashReport.ReasonKey] = "deadline_exceeded",
+            [CrashReport.ReasonKey] = DeadlineExceededReason,
             ["stage"] = stage,
             ["deadline"] = DateTimeOffset.FromUnixTimeMilliseconds(deadline).ToString("O", CultureInfo.InvariantCulture),
         });

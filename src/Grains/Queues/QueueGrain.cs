@@ -1,6 +1,7 @@
 using CompassCi.Grains.FairShare;
 using CompassCi.Grains.Jobs;
 using CompassCi.Grains.Storage;
+using CompassCi.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,13 +17,24 @@ namespace CompassCi.Grains.Queues;
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
-public sealed class QueueGrain(JobStore store, UsageLedger ledger, TimeProvider clock, IOptions<QueueGrainOptions> options, ILogger<QueueGrain> logger)
+public sealed class QueueGrain(
+    JobStore store,
+    UsageLedger ledger,
+    QueueLoads loads,
+    SchedulerMetrics metrics,
+    TimeProvider clock,
+    IOptions<QueueGrainOptions> options,
+    ILogger<QueueGrain> logger)
     : Grain, IQueueGrain
 {
+    /// <summary>How often the oldest pending job is looked up for the age gauge (a scan of the queue; the count is live).</summary>
+    private static readonly TimeSpan OldestEvery = TimeSpan.FromSeconds(5);
+
     private readonly PendingJobs _pending = new();
     private readonly HashSet<long> _claiming = [];
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _arrivals;
+    private QueueLoad _load = new();
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -37,6 +49,15 @@ public sealed class QueueGrain(JobStore store, UsageLedger ledger, TimeProvider 
         logger.LogInformation("Queue {QueueKey} rebuilt with {Pending} pending jobs", Key, _pending.Count);
         var every = options.Value.ReconcileInterval;
         this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(every, every) { Interleave = true, KeepAlive = false });
+        _load = loads.Track(Key);
+        PublishLoad();
+        this.RegisterGrainTimer(PublishOldest, new GrainTimerCreationOptions(OldestEvery, OldestEvery) { Interleave = true, KeepAlive = false });
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        loads.Untrack(Key, _load);
+        return Task.CompletedTask;
     }
 
     public Task Enqueue(PendingJob job)
@@ -65,6 +86,7 @@ public sealed class QueueGrain(JobStore store, UsageLedger ledger, TimeProvider 
 
             // Taken out before the first await: no other claim can see it from here on.
             _pending.Remove(candidate.Id);
+            _load.Publish(_pending.Count);
             _claiming.Add(candidate.Id);
             ledger.BeginClaim(candidate.Account);
             AssignOutcome outcome;
@@ -78,6 +100,7 @@ public sealed class QueueGrain(JobStore store, UsageLedger ledger, TimeProvider 
                 // Unknown whether it was assigned; the JobGrain's version check settles it on the next claim.
                 _claiming.Remove(candidate.Id);
                 _pending.Add(candidate);
+                _load.Publish(_pending.Count);
                 throw;
             }
             finally
@@ -99,6 +122,7 @@ public sealed class QueueGrain(JobStore store, UsageLedger ledger, TimeProvider 
             }
 
             // No longer pending (taken through another activation, or gone): drop it and try the next.
+            metrics.ClaimConflict();
             logger.LogDebug("Queue {QueueKey} dropped job {JobId}: {Reason}", Key, candidate.Id, outcome.Refusal);
         }
     }
@@ -124,7 +148,12 @@ public sealed class QueueGrain(JobStore store, UsageLedger ledger, TimeProvider 
         }
     }
 
-    public Task<bool> Remove(long jobId) => Task.FromResult(_pending.Remove(jobId));
+    public Task<bool> Remove(long jobId)
+    {
+        var removed = _pending.Remove(jobId);
+        _load.Publish(_pending.Count);
+        return Task.FromResult(removed);
+    }
 
     public Task<QueueSummary> Summary() => Task.FromResult(new QueueSummary(Key, _pending.Count, _pending.OldestSubmitTime()));
 
@@ -136,9 +165,27 @@ public sealed class QueueGrain(JobStore store, UsageLedger ledger, TimeProvider 
         }
 
         _arrivals++;
+        _load.Publish(_pending.Count);
+        if (_pending.Count == 1)
+        {
+            _load.PublishOldest(job.SubmitTime);
+        }
+
         var woken = _arrived;
         _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         woken.TrySetResult();
+    }
+
+    private void PublishLoad()
+    {
+        _load.Publish(_pending.Count);
+        _load.PublishOldest(_pending.OldestSubmitTime());
+    }
+
+    private Task PublishOldest(CancellationToken cancellationToken)
+    {
+        PublishLoad();
+        return Task.CompletedTask;
     }
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)

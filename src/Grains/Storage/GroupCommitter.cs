@@ -23,12 +23,14 @@ public sealed class GroupCommitter : IAsyncDisposable
     private readonly Task[] _loops;
     private readonly TimeSpan _maxQueueWait;
     private readonly int _batchTimeoutSeconds;
+    private readonly Telemetry.SchedulerMetrics _metrics;
 
-    public GroupCommitter(MySqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<JobStoreOptions> options, ILogger<GroupCommitter> logger)
+    public GroupCommitter(MySqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<JobStoreOptions> options, Telemetry.SchedulerMetrics metrics, ILogger<GroupCommitter> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _maxPerCommit = options.Value.MaxWritesPerCommit;
+        _metrics = metrics;
         _logger = logger;
         // As long as one statement may run (the connection string's Default Command Timeout; 0 is no limit).
         var commandTimeout = new MySqlConnectionStringBuilder(dataSource.ConnectionString).DefaultCommandTimeout;
@@ -107,6 +109,7 @@ public sealed class GroupCommitter : IAsyncDisposable
 
     private async Task CommitTogetherAsync(List<JobWrite> group)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var connection = await _dataSource.OpenConnectionAsync();
         // START TRANSACTION and COMMIT travel in the same batch as the writes: one round trip per commit.
         await using var batch = new MySqlBatch(connection) { Timeout = _batchTimeoutSeconds };
@@ -143,6 +146,7 @@ public sealed class GroupCommitter : IAsyncDisposable
             throw new InvalidOperationException($"expected {group.Count} results from a shared commit, got {counts.Count}");
         }
 
+        _metrics.Committed(group.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         for (var i = 0; i < group.Count; i++)
         {
             group[i].Succeed(counts[i]);
@@ -192,8 +196,10 @@ public sealed class GroupCommitter : IAsyncDisposable
                 await using var transaction = await connection.BeginTransactionAsync();
                 await using var batch = new MySqlBatch(connection, transaction) { Timeout = _batchTimeoutSeconds };
                 write.AddTo(batch);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var result = Convert.ToInt32(await batch.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
                 await transaction.CommitAsync();
+                _metrics.Committed(1, System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 write.Succeed(result);
                 return;
             }

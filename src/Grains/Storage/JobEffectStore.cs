@@ -101,6 +101,10 @@ public sealed class JobEffectStore(MySqlConnector.MySqlDataSource dataSource, Gr
             new SqlStatement($"SELECT {Columns}, done_at FROM job_effects WHERE job_id = @job ORDER BY version, created_at, kind", Id("@job", jobId)),
             r => (Read(r), r.GetInt64OrNull(6)));
 
+    /// <summary>Effects recorded and not yet delivered (the outbox backlog), counted on the due index.</summary>
+    public async Task<long> CountUndeliveredAsync() =>
+        (await dataSource.QueryAsync(new SqlStatement("SELECT COUNT(*) FROM job_effects WHERE done_at IS NULL"), r => r.GetInt64(0)))[0];
+
     /// <summary>Forgets effects done before <paramref name="beforeMillis"/>; returns how many.</summary>
     public Task<int> DeleteDoneAsync(long beforeMillis, int limit) =>
         dataSource.ExecuteAsync(new SqlStatement($"DELETE FROM job_effects WHERE done_at < @before LIMIT {SqlLists.Limit(limit)}", P("@before", beforeMillis)));

@@ -10,6 +10,9 @@ public static class TestboxStates
     public const string Offline = "offline";
     public const string Quarantined = "quarantined";
 
+    /// <summary>Every state, so a count by state can show the ones no box is in as 0.</summary>
+    public static IReadOnlyList<string> All { get; } = [Idle, Requesting, Booting, Running, Offline, Quarantined];
+
     /// <summary>
     /// The state of <paramref name="row"/> at <paramref name="nowMillis"/>. A quarantined host outranks everything;
     /// a box past its heartbeat window is offline even if it holds a job (that job is about to crash); then what it

@@ -67,6 +67,12 @@ public sealed class CompassCiOptions : ICheckedOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Collect and serve metrics (<c>GET /metrics</c>, and OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set). Default
+    /// true; false leaves every instrument without a listener (the bench compares the two) and <c>/metrics</c> unmapped.
+    /// </summary>
+    public bool Metrics { get; set; } = true;
+
     /// <inheritdoc/>
     public IEnumerable<string> Check()
     {

@@ -8,18 +8,23 @@ namespace CompassCi.Silo.Hosting;
 public static class TelemetryHosting
 {
     /// <summary>
-    /// Metrics are cheap and always on (scraped at <c>/metrics</c>, see <see cref="MapCompassCiMetrics"/>); traces cost an activity per request and grain call, so they are collected only
+    /// Metrics are cheap and on unless <c>CompassCi:Metrics</c> is false (scraped at <c>/metrics</c>, see <see cref="MapCompassCiMetrics"/>); traces cost an activity per request and grain call, so they are collected only
     /// when there is somewhere to send them (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).
     /// </summary>
-    public static WebApplicationBuilder AddCompassCiTelemetry(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddCompassCiTelemetry(this WebApplicationBuilder builder, CompassCiOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .WithMetrics(m => m
+        ArgumentNullException.ThrowIfNull(options);
+        var telemetry = builder.Services.AddOpenTelemetry();
+        if (options.Metrics)
+        {
+            telemetry.WithMetrics(m => m
                 .AddMeter(Grains.Telemetry.SchedulerMetrics.MeterName, "Microsoft.Orleans")
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
+        }
+
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.WithTracing(t => t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddAspNetCoreInstrumentation());
@@ -30,10 +35,15 @@ public static class TelemetryHosting
     }
 
     /// <summary>The Prometheus scrape endpoint, <c>GET /metrics</c>, on the REST port.</summary>
-    public static WebApplication MapCompassCiMetrics(this WebApplication app)
+    public static WebApplication MapCompassCiMetrics(this WebApplication app, CompassCiOptions options)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Metrics)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        }
+
         return app;
     }
 }

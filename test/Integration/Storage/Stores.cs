@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using CompassCi.Grains.Storage;
+using CompassCi.Grains.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
@@ -8,12 +11,15 @@ namespace CompassCi.Tests.Integration.Storage;
 /// <summary>The stores on one migrated test database, wired as the silo wires them (one pool, one group committer).</summary>
 internal sealed class Stores : IAsyncDisposable
 {
+    /// <summary>The scheduler's meter, with nothing listening: what the stores count goes nowhere here.</summary>
+    private static readonly SchedulerMetrics Metrics = new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
+
     private Stores(string connectionString)
     {
         ConnectionString = connectionString;
         DataSource = new MySqlDataSource(new MySqlConnectionStringBuilder(connectionString) { ConnectionReset = false, AllowUserVariables = true }.ConnectionString);
         var options = Options.Create(new JobStoreOptions());
-        Committer = new GroupCommitter(DataSource, options, NullLogger<GroupCommitter>.Instance);
+        Committer = new GroupCommitter(DataSource, options, Metrics, NullLogger<GroupCommitter>.Instance);
         Jobs = new JobStore(DataSource, Committer, options);
         ConsumeRequests = new ConsumeRequestStore(DataSource, Committer);
         SubmitKeys = new SubmitKeyStore(DataSource);

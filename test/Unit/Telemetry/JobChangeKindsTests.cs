@@ -1,3 +1,4 @@
+using CompassCi.Grains.Lifecycle;
 using CompassCi.Grains.Telemetry;
 
 namespace CompassCi.Tests.Unit.Telemetry;
@@ -35,5 +36,29 @@ public sealed class JobChangeKindsTests
         var boot = Pending with { Stage = JobStages.Boot };
 
         Assert.Equal(new JobChangeKinds(false, null, null, false), JobChangeKinds.Of(Change(boot, boot with { Stage = JobStages.Running })));
+    }
+
+    [Fact]
+    public void A_hand_out_carries_the_time_since_submit()
+    {
+        var kinds = JobChangeKinds.Of(Change(Pending with { SubmitTime = 1_000 }, Pending with { SubmitTime = 1_000, Stage = JobStages.Boot, BootTime = 3_500 }));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(2_500), kinds.SubmitToBoot);
+    }
+
+    [Fact]
+    public void A_lease_that_ran_out_is_an_expiry_and_so_are_the_crashes_the_scheduler_declares_for_lack_of_time()
+    {
+        var boot = Pending with { Stage = JobStages.Boot, Version = 2 };
+        var leaseExpired = new JobChange(boot, Pending with { Version = 3 }, [new JobEvent(0, JobTransitions.LeaseExpiredEvent)], []);
+        var running = Pending with { Stage = JobStages.Running, Version = 3 };
+        JobRecord Ended(CrashReport crash) => running with { Stage = JobStages.Finish, Health = JobHealth.Crash, Crash = crash, Version = 4 };
+
+        Assert.Equal("lease_expired", JobChangeKinds.Of(leaseExpired).Expired);
+        Assert.Equal("heartbeat_lost", JobChangeKinds.Of(Change(running, Ended(SchedulerCrashes.HeartbeatLost("vm--0", 3)))).Expired);
+        Assert.Equal("deadline_exceeded", JobChangeKinds.Of(Change(running, Ended(SchedulerCrashes.DeadlineExceeded("running", 0)))).Expired);
+        // A crash a testbox reported, and a job put back for another reason, are not expiries.
+        Assert.Null(JobChangeKinds.Of(Change(running, Ended(new CrashReport(CrashNotify.Lab, CrashCause.Testbox, false, new Dictionary<string, string> { ["reason"] = "oom" })))).Expired);
+        Assert.Null(JobChangeKinds.Of(new JobChange(boot, Pending with { Version = 3 }, [new JobEvent(0, "given_back")], [])).Expired);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CompassCi.Grains.Effects;
 using CompassCi.Grains.Storage;
+using CompassCi.Grains.Telemetry;
 using CompassCi.Grains.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ public sealed class PipelineRunner
     private readonly JobEffectOptions _effects;
     private readonly FailPoints _failPoints;
     private readonly TimeProvider _clock;
+    private readonly SchedulerMetrics _metrics;
     private readonly ILogger<PipelineRunner> _logger;
 
     public PipelineRunner(
@@ -38,6 +40,7 @@ public sealed class PipelineRunner
         IOptions<JobEffectOptions> effects,
         FailPoints failPoints,
         TimeProvider clock,
+        SchedulerMetrics metrics,
         ILogger<PipelineRunner> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -51,6 +54,7 @@ public sealed class PipelineRunner
         _effects = effects.Value;
         _failPoints = failPoints;
         _clock = clock;
+        _metrics = metrics;
         _logger = logger;
         foreach (var missing in _options.Plugins.Where(p => !_plugins.ContainsKey(p)))
         {
@@ -124,11 +128,13 @@ public sealed class PipelineRunner
                 var (output, writes) = await RunOnceAsync(job, step.Step, outputs, attempt);
                 await _steps.CompleteAsync(job.Id, step.Position, output, Now, writes);
                 outputs[step.Step] = output ?? [];
+                _metrics.PipelineStep(step.Step, done: true);
                 return true;
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
                 var final = attempt >= _options.MaxAttempts;
+                _metrics.PipelineStep(step.Step, done: false);
                 _logger.LogWarning(error, "Results step {Step} of job {JobId} failed (attempt {Attempt} of {MaxAttempts})", step.Step, job.Id, attempt, _options.MaxAttempts);
                 await _steps.RecordFailureAsync(job.Id, step.Position, $"attempt {attempt.ToString(CultureInfo.InvariantCulture)}: {error.Message}", final, Now);
                 if (final)
