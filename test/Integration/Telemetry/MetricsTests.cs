@@ -88,11 +88,14 @@ public sealed class MetricsTests(SiloFixture fixture) : IClassFixture<SiloFixtur
         Assert.Equal(1, scrape.Samples("compassci_queue_pending").Single(q => q.Line.Contains(group, StringComparison.Ordinal)).Value);
         await ScrapeUntilAsync(s => s.ValueOrNull("compassci_account_pending", "account=\"a\"") == 1, "account a's one queued job");
         // The lab-wide counts are read every 15 s: the five testboxes of the run (two, the idle one, two nodes), none
-        // held by now; no host quarantined; every effect delivered.
+        // held by now; no host quarantined; every effect delivered — among them the results pipeline of each of the
+        // four jobs a testbox took and ended (the cancelled one was never taken: it has no results).
         var lab = await ScrapeUntilAsync(
-            s => s.Samples("compassci_testboxes").Sum(t => t.Value) == 5 && s.ValueOrNull("compassci_outbox_backlog") == 0,
-            "five testboxes and an empty outbox",
+            s => s.Samples("compassci_testboxes").Sum(t => t.Value) == 5 && s.ValueOrNull("compassci_outbox_backlog") == 0
+                && s.ValueOrNull("compassci_pipeline_steps_total", "step=\"extract\"", "outcome=\"done\"") == 4,
+            "five testboxes, an empty outbox and four extractions",
             TimeSpan.FromSeconds(40));
+        Assert.Empty(lab.Samples("compassci_pipeline_steps_total", "outcome=\"failed\""));
         Assert.Equal(0, lab.Value("compassci_testboxes", "state=\"running\""));
         Assert.Equal(0, lab.Value("compassci_hosts_quarantined"));
         // The framework meters are exported beside them.
