@@ -131,6 +131,47 @@ public sealed class TracingTests(TracingSiloFixture fixture) : IClassFixture<Tra
     }
 
     [Fact]
+    public async Task A_stage_change_and_a_finish_are_each_one_trace_down_to_the_commit_that_lands_them()
+    {
+        var group = "vm-trc" + Guid.NewGuid().ToString("N")[..6];
+        using (var submitted = await SendAsync(HttpMethod.Post, "/api/v1/jobs", new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = group }, null, null))
+        {
+            Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
+        }
+
+        string jobId;
+        using (var taken = await SendAsync(HttpMethod.Post, $"/api/v1/testboxes/{group}--0/consume", new JsonObject { ["wait_seconds"] = 5 }, null, null))
+        {
+            Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+            jobId = JsonNode.Parse(await taken.Content.ReadAsStringAsync(Cancel))!["id"]!.GetValue<string>();
+        }
+
+        foreach (var (path, body) in new[]
+        {
+            ($"/api/v1/jobs/{jobId}/stage", new JsonObject { ["stage"] = "running" }),
+            ($"/api/v1/jobs/{jobId}/finish", new JsonObject { ["health"] = "success" }),
+        })
+        {
+            var (traceId, callerSpan) = NewTraceParent();
+            using (var response = await SendAsync(HttpMethod.Post, path, body, traceId, callerSpan))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            var trace = await WholeTraceAsync(traceId, path);
+            var server = ServerSpan(trace, path);
+            Assert.Equal(callerSpan, server.ParentSpanId);
+            var grainCalls = trace.Where(s => s.Scope == OrleansApplication && IsUnder(s, server, trace)).ToList();
+            Assert.True(grainCalls.Count > 0, $"{path}: no grain call under the REST span\n{Dump(trace)}");
+            // The change lands through the shared commit; its statements are in this trace, under a grain call.
+            Assert.True(
+                trace.Any(s => s.Scope == MySqlConnector && s.Name == "Execute" && grainCalls.Any(call => IsUnder(s, call, trace))
+                    && trace.Any(c => c.Name == "compassci.db.group_commit" && IsUnder(s, c, trace))),
+                $"{path}: no committed statement under a grain call\n{Dump(trace)}");
+        }
+    }
+
+    [Fact]
     public async Task A_consume_that_finds_nothing_ends_its_wait_span_with_outcome_none()
     {
         var testbox = "vm-trc" + Guid.NewGuid().ToString("N")[..6] + "--0";
