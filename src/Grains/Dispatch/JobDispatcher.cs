@@ -48,33 +48,67 @@ public sealed class JobDispatcher(
 
         await queueKeys.EnsureLoadedAsync();
         var deadline = clock.GetUtcNow() + request.Wait;
-        while (true)
+        // The long-poll wait, from the first time nothing fits until the consume ends; none when the first look finds a job.
+        Activity? wait = null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var indexVersion = queueKeys.Version;
-            var slotFreed = ledger.SlotFreed;
-            var candidates = queueKeys.Candidates(request.Tags);
-            var (job, arrivals, superseded) = await TryClaimAsync(candidates, request, attempt);
-            if (job is not null || superseded)
+            while (true)
             {
-                return new ConsumeOutcome(job, attempt);
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                var indexVersion = queueKeys.Version;
+                var slotFreed = ledger.SlotFreed;
+                var candidates = queueKeys.Candidates(request.Tags);
+                var (job, arrivals, superseded) = await TryClaimAsync(candidates, request, attempt);
+                if (job is not null || superseded)
+                {
+                    EndWait(wait, job is null ? "none" : "job", job);
+                    return new ConsumeOutcome(job, attempt);
+                }
 
-            var remaining = deadline - clock.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
-            {
-                return new ConsumeOutcome(null, attempt);
-            }
+                var remaining = deadline - clock.GetUtcNow();
+                if (remaining <= TimeSpan.Zero)
+                {
+                    EndWait(wait, "none", null);
+                    return new ConsumeOutcome(null, attempt);
+                }
 
-            metrics.Waiting(+1);
-            try
-            {
-                await WaitForWorkAsync(candidates, arrivals, indexVersion, slotFreed, remaining < RoundLimit ? remaining : RoundLimit, cancellationToken);
+                wait ??= StartWait(request);
+                metrics.Waiting(+1);
+                try
+                {
+                    await WaitForWorkAsync(candidates, arrivals, indexVersion, slotFreed, remaining < RoundLimit ? remaining : RoundLimit, cancellationToken);
+                }
+                finally
+                {
+                    metrics.Waiting(-1);
+                }
             }
-            finally
-            {
-                metrics.Waiting(-1);
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            EndWait(wait, "cancelled", null);
+            throw;
+        }
+        finally
+        {
+            wait?.Dispose();
+        }
+    }
+
+    private static Activity? StartWait(ConsumeRequest request)
+    {
+        var wait = SchedulerTracing.Source.StartActivity(SchedulerTracing.ConsumeWait);
+        wait?.SetTag(SchedulerTracing.Testbox, request.Testbox);
+        return wait;
+    }
+
+    /// <summary>Tags the wait with how it ended: a <c>job</c> handed out, <c>none</c> by the deadline, or <c>cancelled</c> (the testbox hung up, the silo stops).</summary>
+    private static void EndWait(Activity? wait, string outcome, JobRecord? job)
+    {
+        wait?.SetTag(SchedulerTracing.Outcome, outcome);
+        if (job is not null)
+        {
+            wait?.SetTag(SchedulerTracing.JobId, job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 

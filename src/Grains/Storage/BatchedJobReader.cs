@@ -19,7 +19,12 @@ internal sealed class BatchedJobReader : IAsyncDisposable
     public BatchedJobReader(MySqlDataSource dataSource, int concurrentQueries)
     {
         _dataSource = dataSource;
-        _loops = Enumerable.Range(0, Math.Max(1, concurrentQueries)).Select(_ => Task.Run(RunAsync)).ToArray();
+        // The loops outlive whoever first asked for this reader: they must not inherit its flow (its span would become
+        // the parent of every query after).
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loops = Enumerable.Range(0, Math.Max(1, concurrentQueries)).Select(_ => Task.Run(RunAsync)).ToArray();
+        }
     }
 
     public Task<JobRecord?> GetAsync(long id)

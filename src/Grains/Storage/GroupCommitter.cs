@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using CompassCi.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
@@ -37,7 +39,12 @@ public sealed class GroupCommitter : IAsyncDisposable
         // A MySqlBatch does not take the connection string's Default Command Timeout: without this it waits for ever.
         _batchTimeoutSeconds = (int)commandTimeout;
         _maxQueueWait = commandTimeout == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(commandTimeout);
-        _loops = Enumerable.Range(0, options.Value.ConcurrentCommits).Select(_ => Task.Run(RunAsync)).ToArray();
+        // The loops outlive whoever first asked for this singleton: they must not inherit its flow (its span would
+        // become the parent of every commit after).
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loops = Enumerable.Range(0, options.Value.ConcurrentCommits).Select(_ => Task.Run(RunAsync)).ToArray();
+        }
     }
 
     /// <summary>Queues a statement; the task ends with its affected-row count after the commit.</summary>
@@ -107,9 +114,39 @@ public sealed class GroupCommitter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The span of one commit, so that MySqlConnector's spans of its statements land under it. A commit serves many
+    /// callers but a span has one parent: it is the child of the oldest traced write (that caller's trace holds the
+    /// statements themselves), and it and every other traced write link to each other, so each caller's trace leads
+    /// to the commit that made its write durable and the commit names every write it carried. None when no write of
+    /// the group is traced.
+    /// </summary>
+    private static Activity? StartCommitSpan(List<JobWrite> group)
+    {
+        var traced = group.Where(w => w.Span is not null).Select(w => w.Span!).ToList();
+        if (traced.Count == 0)
+        {
+            return null;
+        }
+
+        var links = traced.Skip(1).Select(span => new ActivityLink(span.Context));
+        var commit = SchedulerTracing.Source.StartActivity(SchedulerTracing.GroupCommit, ActivityKind.Internal, traced[0].Context, links: links);
+        if (commit is not null)
+        {
+            commit.SetTag(SchedulerTracing.Writes, group.Count);
+            foreach (var span in traced.Skip(1))
+            {
+                span.AddLink(new ActivityLink(commit.Context));
+            }
+        }
+
+        return commit;
+    }
+
     private async Task CommitTogetherAsync(List<JobWrite> group)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
+        using var span = StartCommitSpan(group);
         await using var connection = await _dataSource.OpenConnectionAsync();
         // START TRANSACTION and COMMIT travel in the same batch as the writes: one round trip per commit.
         await using var batch = new MySqlBatch(connection) { Timeout = _batchTimeoutSeconds };
@@ -146,7 +183,7 @@ public sealed class GroupCommitter : IAsyncDisposable
             throw new InvalidOperationException($"expected {group.Count} results from a shared commit, got {counts.Count}");
         }
 
-        _metrics.Committed(group.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        _metrics.Committed(group.Count, Stopwatch.GetElapsedTime(started));
         for (var i = 0; i < group.Count; i++)
         {
             group[i].Succeed(counts[i]);
@@ -192,14 +229,15 @@ public sealed class GroupCommitter : IAsyncDisposable
         {
             try
             {
+                using var span = StartCommitSpan([write]);
                 await using var connection = await _dataSource.OpenConnectionAsync();
                 await using var transaction = await connection.BeginTransactionAsync();
                 await using var batch = new MySqlBatch(connection, transaction) { Timeout = _batchTimeoutSeconds };
                 write.AddTo(batch);
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var started = Stopwatch.GetTimestamp();
                 var result = Convert.ToInt32(await batch.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
                 await transaction.CommitAsync();
-                _metrics.Committed(1, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                _metrics.Committed(1, Stopwatch.GetElapsedTime(started));
                 write.Succeed(result);
                 return;
             }

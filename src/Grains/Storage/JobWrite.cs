@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CompassCi.Grains.Telemetry;
 using MySqlConnector;
 
 namespace CompassCi.Grains.Storage;
@@ -20,7 +21,14 @@ internal sealed class JobWrite
     {
         Statements = statements;
         ResultSql = resultSql;
+        Span = SchedulerTracing.StartDetached(SchedulerTracing.Write);
     }
+
+    /// <summary>
+    /// This write's span in its caller's trace, from queued to durable (null when the caller is in none or nobody
+    /// listens): the shared commit runs elsewhere, and this is where the caller's trace meets it.
+    /// </summary>
+    public Activity? Span { get; }
 
     public IReadOnlyList<SqlStatement> Statements { get; }
 
@@ -47,7 +55,17 @@ internal sealed class JobWrite
         batch.BatchCommands.Add(new SqlStatement(ResultSql, Statements.Count > 0 ? Statements[^1].Parameters : []).ToBatchCommand());
     }
 
-    public void Succeed(int result) => _done.TrySetResult(result);
+    public void Succeed(int result)
+    {
+        SchedulerTracing.StopDetached(Span);
+        _done.TrySetResult(result);
+    }
 
-    public void Fail(Exception error) => _done.TrySetException(error);
+    public void Fail(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        Span?.SetStatus(ActivityStatusCode.Error, error.Message);
+        SchedulerTracing.StopDetached(Span);
+        _done.TrySetException(error);
+    }
 }

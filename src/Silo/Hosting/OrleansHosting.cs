@@ -26,6 +26,9 @@ public static class OrleansHosting
             // decide 503 or 400). Orleans only serializes exceptions of namespaces it was told about; for any other it
             // fails the whole response with CodecNotFoundException, which the caller could only answer with a 500.
             silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("MySqlConnector"));
+            // A grain call carries its caller's trace context (to another silo too), so a REST call, its grain calls and
+            // their database statements make one trace. Spans are only made while a tracer listens (OTLP configured).
+            silo.AddActivityPropagation();
             silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), FreePort.OrPick(options.SiloPort), FreePort.OrPick(options.GatewayPort));
             silo.UseAdoNetClustering(o =>
             {

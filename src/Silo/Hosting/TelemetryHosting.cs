@@ -27,7 +27,7 @@ public static class TelemetryHosting
 
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            telemetry.WithTracing(t => t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddAspNetCoreInstrumentation());
+            telemetry.AddCompassCiTracing();
             telemetry.UseOtlpExporter();
         }
 
