@@ -46,7 +46,10 @@ internal static class GrafanaDashboards
         _ => null,
     };
 
-    /// <summary>Every metric name the dashboards query, with where each is asked for (file and panel or variable).</summary>
+    /// <summary>
+    /// Every metric name the dashboards and the alert rules of docs/operations.md query, with where each is asked for
+    /// (file and panel, variable or alert).
+    /// </summary>
     public static IReadOnlyDictionary<string, List<string>> QueriedMetrics()
     {
         var metrics = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
@@ -80,7 +83,39 @@ internal static class GrafanaDashboards
             }
         }
 
+        foreach (var (alert, expr) in AlertRules())
+        {
+            foreach (var metric in PromQl.MetricNames(expr))
+            {
+                Note(metric, $"docs/operations.md: alert {alert}");
+            }
+        }
+
         return metrics;
+    }
+
+    /// <summary>
+    /// The example alert rules of docs/operations.md (operators copy them, so they must query what is exported): each
+    /// <c>- alert: Name</c> line and the <c>expr:</c> line after it.
+    /// </summary>
+    public static IReadOnlyList<(string Alert, string Expr)> AlertRules()
+    {
+        var rules = new List<(string, string)>();
+        string? alert = null;
+        foreach (var line in File.ReadLines(Path.Combine(RepositoryRoot(), "docs", "operations.md")).Select(l => l.Trim()))
+        {
+            if (line.StartsWith("- alert:", StringComparison.Ordinal))
+            {
+                alert = line["- alert:".Length..].Split('#')[0].Trim();
+            }
+            else if (alert is not null && line.StartsWith("expr:", StringComparison.Ordinal))
+            {
+                rules.Add((alert, line["expr:".Length..].Trim()));
+                alert = null;
+            }
+        }
+
+        return rules;
     }
 
     private static string RepositoryRoot()

@@ -153,6 +153,16 @@ public sealed class DashboardTests
         Assert.True(wrong.Count == 0, "replicated gauges not aggregated with max:\n" + string.Join('\n', wrong.Distinct()));
     }
 
+    [Fact]
+    public void The_alert_rules_in_the_operations_doc_each_select_a_metric()
+    {
+        var rules = GrafanaDashboards.AlertRules();
+
+        Assert.True(rules.Count >= 7, $"only {rules.Count} alert rules read from docs/operations.md");
+        Assert.All(rules, rule => Assert.NotEmpty(PromQl.MetricNames(rule.Expr)));
+        Assert.Equal(rules.Count, rules.Select(r => r.Alert).Distinct().Count());
+    }
+
     private static bool IsVariable(JsonNode? datasource) => datasource switch
     {
         JsonValue value => value.GetValue<string>() is "${datasource}" or "$datasource",
