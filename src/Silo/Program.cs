@@ -5,7 +5,7 @@ using CompassCi.Silo.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 // Every setting is checked before anything starts; a bad one stops the silo, naming the key and what it allows.
-using var bootLoggers = LoggerFactory.Create(l => l.AddConsole());
+using var bootLoggers = LoggerFactory.Create(l => l.AddCompassCiConsole(builder.Configuration));
 var boot = bootLoggers.CreateLogger("CompassCi.Silo");
 if (ConfigurationCheck.Problems(builder.Configuration) is { Count: > 0 } problems)
 {
@@ -30,6 +30,7 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.Shutdow
 builder.Services.AddCompassCiApi(builder.Configuration);
 builder.UseCompassCiOrleans(options, connectionString);
 builder.AddCompassCiTelemetry();
+builder.AddCompassCiLogging();
 // Our own limit (Api:MaxBodyBytes) answers 413 with a message; Kestrel's would only cut the connection.
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
 
