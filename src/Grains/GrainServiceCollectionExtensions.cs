@@ -91,6 +91,10 @@ public static class GrainServiceCollectionExtensions
             TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<LifecycleOptions>>().Value.LeaseSeconds),
             sp.GetRequiredService<IOptions<LifecycleOptions>>().Value.RenewCeiling));
 
+        // Every line a job's, host's, cluster's or queue's grain logs names it as a field (docs/operations.md, Logs).
+        // (What the runtime's AddIncomingGrainCallFilter does; that extension lives in Orleans.Runtime, which this project does not reference.)
+        services.AddSingleton<IIncomingGrainCallFilter, Logging.GrainLogScopeFilter>();
+
         services.AddSingleton<FailPoints>();
         services.AddSingleton<JobEffectRunner>();
         services.AddSingleton<IJobEffectHandler, HostJobEndedHandler>();

@@ -5,7 +5,7 @@ using CompassCi.Silo.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 // Every setting is checked before anything starts; a bad one stops the silo, naming the key and what it allows.
-using var bootLoggers = LoggerFactory.Create(l => l.AddConsole());
+using var bootLoggers = LoggerFactory.Create(l => l.AddCompassCiConsole(builder.Configuration));
 var boot = bootLoggers.CreateLogger("CompassCi.Silo");
 if (ConfigurationCheck.Problems(builder.Configuration) is { Count: > 0 } problems)
 {
@@ -31,6 +31,7 @@ builder.Services.AddCompassCiApi(builder.Configuration);
 // Before Orleans: the meter provider starts (and listens) before the silo does, so nothing the silo counts at start is lost.
 builder.AddCompassCiTelemetry(options);
 builder.UseCompassCiOrleans(options, connectionString);
+builder.AddCompassCiLogging();
 // Our own limit (Api:MaxBodyBytes) answers 413 with a message; Kestrel's would only cut the connection.
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
 

@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
 using CompassCi.Api.Auth;
 using CompassCi.Api.Http;
+using CompassCi.Api.Jobs;
 using CompassCi.Grains.Accounts;
 using CompassCi.Grains.Compat.Submit;
 using CompassCi.Grains.Results;
 using CompassCi.Grains.Storage;
 using CompassCi.Grains.Submit;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CompassCi.Api.Compat;
@@ -43,6 +45,7 @@ public static class SubmitJobEndpoints
         AccountStore accounts,
         ResultFiles files,
         IOptions<ApiOptions> options,
+        ILogger<JobSubmitter> logger,
         CancellationToken cancellationToken)
     {
         var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxSubmitJobBodyBytes, cancellationToken);
@@ -79,6 +82,7 @@ public static class SubmitJobEndpoints
         // only this file behind, named by its md5: the next submit of the same client reuses it.
         await LkpPackages.KeepAsync(packages, files.Root, cancellationToken);
 
+        using var scope = SubmitLogScope.Begin(logger, document);
         var outcome = await submitter.SubmitAsync(document, submitIdIsKey: false);
         if (outcome.Status != SubmitStatus.Created)
         {

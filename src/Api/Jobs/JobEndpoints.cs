@@ -6,6 +6,7 @@ using CompassCi.Api.Http;
 using CompassCi.Grains.Accounts;
 using CompassCi.Grains.Storage;
 using CompassCi.Grains.Submit;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CompassCi.Api.Jobs;
@@ -41,6 +42,7 @@ public static class JobEndpoints
         AccessMode access,
         CallerResolver callers,
         IOptions<ApiOptions> options,
+        ILogger<JobSubmitter> logger,
         CancellationToken cancellationToken)
     {
         var (body, tooLarge) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
@@ -67,6 +69,7 @@ public static class JobEndpoints
             return refusal;
         }
 
+        using var scope = SubmitLogScope.Begin(logger, document);
         var outcome = await submitter.SubmitAsync(document);
         return outcome.Status switch
         {

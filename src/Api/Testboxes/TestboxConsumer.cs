@@ -2,6 +2,7 @@ using CompassCi.Api.Jobs;
 using CompassCi.Grains.Accounts;
 using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Hosts;
+using CompassCi.Grains.Logging;
 using CompassCi.Grains.Testboxes;
 using Microsoft.Extensions.Logging;
 
@@ -31,6 +32,8 @@ public sealed class TestboxConsumer(
         ArgumentNullException.ThrowIfNull(offered);
         var leaseId = requestId ?? Guid.NewGuid().ToString("N");
         host = HostName.Of(testbox, host);
+        // Every line logged while the box asks (here and in what the dispatcher runs on this flow) names the box.
+        using var asking = logger.BeginScope(LogScope.Of(LogFields.Testbox, testbox, LogFields.Host, host));
         var now = clock.GetUtcNow();
         var tagsJson = new System.Text.Json.Nodes.JsonObject(offered.Select(t => KeyValuePair.Create(t.Key, (System.Text.Json.Nodes.JsonNode?)t.Value))).ToJsonString();
         sightings.Record(new TestboxSighting(testbox, host, tagsJson, memoryMb == long.MaxValue ? null : memoryMb, now.ToUnixTimeMilliseconds(), (now + wait).ToUnixTimeMilliseconds()));
@@ -49,10 +52,18 @@ public sealed class TestboxConsumer(
         // The box no longer waits (only the registry's "requesting" state depends on this).
         sightings.Record(new TestboxSighting(testbox, null, null, null, clock.GetUtcNow().ToUnixTimeMilliseconds(), null));
         var heldUnder = job.LeaseId ?? leaseId;
+        using (logger.BeginScope(LogScope.Of(LogFields.JobId, JobEndpoints.Key(job.Id))))
+        {
+            // The one line of a hand-out: where job X went.
+            logger.LogInformation("Job {JobId} handed to testbox {Testbox}", job.Id, testbox);
+        }
+
         return new ConsumeAnswer(new HandOver(job, heldUnder, Tokens.JobSecret(await tokenKey.GetAsync(), job.Id, heldUnder), async () =>
         {
             // The answer could not reach the testbox: give the job back rather than leave it held by nobody.
             // Fenced on this request's attempt: if a retry of the request has answered the job since, it stays held.
+            // Runs later, when the answer is written, outside the scope above: it opens its own.
+            using var givingBack = logger.BeginScope(LogScope.Of(LogFields.JobId, JobEndpoints.Key(job.Id), LogFields.Testbox, testbox, LogFields.Host, host));
             var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(testbox, leaseId, taken.Attempt);
             logger.LogInformation("Job {JobId}: testbox {Testbox} hung up before the answer reached it; back in its queue: {Released} (not when a retry of the request has it)", job.Id, testbox, released);
         }), null, host);
@@ -76,9 +87,15 @@ public sealed class TestboxConsumer(
         }
 
         await grains.GetGrain<IQueueGrain>(job.QueueKey).Remove(job.Id);
+        using (logger.BeginScope(LogScope.Of(LogFields.JobId, JobEndpoints.Key(job.Id))))
+        {
+            logger.LogInformation("Health-check job {JobId} handed to testbox {Testbox}", job.Id, testbox);
+        }
+
         var heldUnder = job.LeaseId ?? leaseId;
         return new HandOver(job, heldUnder, Tokens.JobSecret(await tokenKey.GetAsync(), job.Id, heldUnder), async () =>
         {
+            using var givingBack = logger.BeginScope(LogScope.Of(LogFields.JobId, JobEndpoints.Key(job.Id), LogFields.Testbox, testbox, LogFields.Host, host));
             var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(testbox, leaseId, 0);
             logger.LogInformation("Health-check job {JobId} returned: testbox {Testbox} hung up (released: {Released})", job.Id, testbox, released);
         });

@@ -73,6 +73,12 @@ public sealed class CompassCiOptions : ICheckedOptions
     /// </summary>
     public bool Metrics { get; set; } = true;
 
+    /// <summary>
+    /// The console log's format: <c>simple</c> (the default, one readable line per entry) or <c>json</c> (one JSON
+    /// object per line with the log scopes' fields and a UTC timestamp, for containers). See <see cref="Hosting.LogFormat"/>.
+    /// </summary>
+    public string LogFormat { get; set; } = Hosting.LogFormat.Simple;
+
     /// <inheritdoc/>
     public IEnumerable<string> Check()
     {
@@ -98,6 +104,11 @@ public sealed class CompassCiOptions : ICheckedOptions
         if (string.IsNullOrWhiteSpace(ClusterId) || string.IsNullOrWhiteSpace(ServiceId))
         {
             yield return $"{Section}:{nameof(ClusterId)} and {Section}:{nameof(ServiceId)} must not be empty";
+        }
+
+        if (!Hosting.LogFormat.IsKnown(LogFormat))
+        {
+            yield return $"{Section}:{nameof(LogFormat)} is '{LogFormat}'; it must be {Hosting.LogFormat.Simple} or {Hosting.LogFormat.Json}";
         }
 
         if (!IPAddress.TryParse(AdvertisedAddress, out _))
