@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
-using CompassCi.Silo.Hosting;
 using CompassCi.Tests.Integration.Infrastructure;
 
 namespace CompassCi.Tests.Integration.Telemetry;
@@ -22,7 +18,7 @@ public sealed class OtlpLogTests(MariaDbFixture database)
         var connectionString = await database.CreateMigratedDatabaseAsync("otlplogs");
         await using var silo = await SiloProcess.StartAsync(connectionString, "otl" + Guid.NewGuid().ToString("N")[..6], new Dictionary<string, string>
         {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             // Export each batch of log records within a tenth of a second rather than the default five.
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
@@ -34,63 +30,14 @@ public sealed class OtlpLogTests(MariaDbFixture database)
         var id = (await client.SubmitAsync(new JsonObject { ["suite"] = "s", ["my_account"] = "a", ["tbox_group"] = group }, Cancel))["id"]!.GetValue<string>();
         Assert.Equal(id, (await client.ConsumeAsync(testbox, new Dictionary<string, string>(), 4, 5, cancellationToken: Cancel))!["id"]!.GetValue<string>());
 
-        // Protobuf writes strings as plain UTF-8: the export that holds the formatted line holds its attributes too.
         var handedOut = $"Job {id} handed to testbox {testbox}";
         string? export = null;
         Assert.True(await Eventually.HoldsAsync(
-            () => Task.FromResult((export = receiver.Logs.FirstOrDefault(l => l.Contains(handedOut, StringComparison.Ordinal))) is not null),
-            TimeSpan.FromSeconds(20)), $"no OTLP log export holds '{handedOut}' ({receiver.Logs.Count} exports received)");
+            () => Task.FromResult((export = receiver.LogExports.FirstOrDefault(l => l.Contains(handedOut, StringComparison.Ordinal))) is not null),
+            TimeSpan.FromSeconds(20)), $"no OTLP log export holds '{handedOut}' ({receiver.LogExports.Count} exports received)");
         Assert.NotNull(export);
         Assert.Contains("job_id", export, StringComparison.Ordinal);
         Assert.Contains("testbox", export, StringComparison.Ordinal);
         Assert.Contains(id, export.Replace(handedOut, "", StringComparison.Ordinal), StringComparison.Ordinal);
-    }
-
-    /// <summary>An OTLP/HTTP endpoint that keeps each log export's body (as Latin-1 text, byte for byte) and accepts every signal.</summary>
-    private sealed class OtlpReceiver : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-
-        public OtlpReceiver()
-        {
-            Url = $"http://127.0.0.1:{FreePort.Pick()}";
-            _listener.Prefixes.Add(Url + "/");
-            _listener.Start();
-            _ = ServeAsync();
-        }
-
-        public string Url { get; }
-
-        public ConcurrentQueue<string> Logs { get; } = new();
-
-        public void Dispose() => _listener.Close();
-
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception) when (!_listener.IsListening)
-                {
-                    return;
-                }
-
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                if (context.Request.Url?.AbsolutePath == "/v1/logs")
-                {
-                    Logs.Enqueue(Encoding.Latin1.GetString(body.ToArray()));
-                }
-
-                // An empty body is an empty Export*ServiceResponse: everything accepted.
-                context.Response.StatusCode = 200;
-                context.Response.ContentType = "application/x-protobuf";
-                context.Response.Close();
-            }
-        }
     }
 }

@@ -11,7 +11,7 @@ public sealed class TracingSiloFixture(MariaDbFixture database) : IAsyncLifetime
 {
     private SiloProcess? _silo;
 
-    public OtlpTraceReceiver Receiver { get; } = new();
+    public OtlpReceiver Receiver { get; } = new();
 
     public HttpClient Http { get; private set; } = null!;
 

@@ -14,15 +14,16 @@ public sealed record ReceivedSpan(string TraceId, string SpanId, string ParentSp
 
 /// <summary>
 /// An OTLP/HTTP collector standing in for a real one: takes <c>POST /v1/traces</c> (protobuf), decodes the few fields of
-/// ExportTraceServiceRequest a test looks at, and keeps every span. Other signals (<c>/v1/metrics</c>, <c>/v1/logs</c>)
-/// are answered and dropped.
+/// ExportTraceServiceRequest a test looks at, and keeps every span; keeps each <c>POST /v1/logs</c> body as it came;
+/// answers and drops <c>/v1/metrics</c>.
 /// </summary>
-public sealed class OtlpTraceReceiver : IDisposable
+public sealed class OtlpReceiver : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
+    private readonly ConcurrentQueue<string> _logExports = new();
 
-    public OtlpTraceReceiver()
+    public OtlpReceiver()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
@@ -39,6 +40,12 @@ public sealed class OtlpTraceReceiver : IDisposable
 
     /// <summary>Every span received so far.</summary>
     public IReadOnlyList<ReceivedSpan> Spans => [.. _spans];
+
+    /// <summary>
+    /// The body of each log export received so far, as Latin-1 text byte for byte: protobuf writes strings as plain
+    /// UTF-8, so an export that holds a log line holds its attributes' names and values as substrings too.
+    /// </summary>
+    public IReadOnlyList<string> LogExports => [.. _logExports];
 
     /// <summary>The spans received so far of one trace.</summary>
     public IReadOnlyList<ReceivedSpan> Trace(string traceId) => [.. _spans.Where(s => s.TraceId == traceId)];
@@ -80,6 +87,10 @@ public sealed class OtlpTraceReceiver : IDisposable
                     {
                         _spans.Enqueue(span);
                     }
+                }
+                else if (context.Request.HttpMethod == "POST" && context.Request.Url?.AbsolutePath == "/v1/logs")
+                {
+                    _logExports.Enqueue(System.Text.Encoding.Latin1.GetString(body.ToArray()));
                 }
 
                 // An empty ExportTraceServiceResponse (or metrics/logs response): all accepted.
