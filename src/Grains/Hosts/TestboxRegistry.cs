@@ -52,6 +52,18 @@ public sealed class TestboxRegistry(TestboxStore store, TestboxSightings sightin
         }
     }
 
+    /// <summary>
+    /// Testboxes seen within the window, counted by state (every state, zeros included), read now — for the gauges. It
+    /// leaves the submit warnings' recent copy alone: filling it on the gauges' schedule would make a submit right after
+    /// a box first asked for work warn from a copy taken before the box was known.
+    /// </summary>
+    public async Task<Dictionary<string, int>> CountByStateAsync()
+    {
+        var since = (clock.GetUtcNow() - hosts.Value.SeenWindow).ToUnixTimeMilliseconds();
+        var states = (await ListAsync()).Where(r => r.LastSeen >= since).Select(StateOf).ToList();
+        return TestboxStates.All.ToDictionary(state => state, state => states.Count(s => s == state), StringComparer.Ordinal);
+    }
+
     /// <summary>The registry rows (of one host, or all), including every consume this silo has answered.</summary>
     public async Task<List<TestboxRow>> ListAsync(string? host = null)
     {

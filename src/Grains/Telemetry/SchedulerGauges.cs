@@ -3,7 +3,6 @@ using CompassCi.Grains.FairShare;
 using CompassCi.Grains.Hosting;
 using CompassCi.Grains.Hosts;
 using CompassCi.Grains.Storage;
-using CompassCi.Grains.Testboxes;
 using Microsoft.Extensions.Logging;
 
 namespace CompassCi.Grains.Telemetry;
@@ -60,11 +59,11 @@ public sealed class SchedulerGauges : ActiveSiloLoop
         {
             try
             {
-                var seen = await _testboxes.SeenRecentlyAsync(fresh: false);
+                var testboxes = await _testboxes.CountByStateAsync();
                 var quarantined = (await _hosts.ListQuarantinedAsync()).Count;
                 var backlog = await _effects.CountUndeliveredAsync();
                 _lab = new LabCounts(
-                    TestboxStates.All.ToDictionary(state => state, state => seen.Count(t => t.State == state), StringComparer.Ordinal),
+                    testboxes,
                     quarantined,
                     backlog);
             }
