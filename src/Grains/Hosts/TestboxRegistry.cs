@@ -40,9 +40,7 @@ public sealed class TestboxRegistry(TestboxStore store, TestboxSightings sightin
                 return recent.Seen;
             }
 
-            var since = (now - hosts.Value.SeenWindow).ToUnixTimeMilliseconds();
-            var rows = await ListAsync();
-            IReadOnlyList<SeenTestbox> seen = [.. rows.Where(r => r.LastSeen >= since).Select(r => new SeenTestbox(r.Testbox, Offers(r), r.MemoryMb, StateOf(r), r.LastSeen ?? 0))];
+            IReadOnlyList<SeenTestbox> seen = [.. (await ListSeenAsync(now)).Select(r => new SeenTestbox(r.Testbox, Offers(r), r.MemoryMb, StateOf(r), r.LastSeen ?? 0))];
             _cached = (now, seen);
             return seen;
         }
@@ -59,9 +57,15 @@ public sealed class TestboxRegistry(TestboxStore store, TestboxSightings sightin
     /// </summary>
     public async Task<Dictionary<string, int>> CountByStateAsync()
     {
-        var since = (clock.GetUtcNow() - hosts.Value.SeenWindow).ToUnixTimeMilliseconds();
-        var states = (await ListAsync()).Where(r => r.LastSeen >= since).Select(StateOf).ToList();
+        var states = (await ListSeenAsync(clock.GetUtcNow())).Select(StateOf).ToList();
         return TestboxStates.All.ToDictionary(state => state, state => states.Count(s => s == state), StringComparer.Ordinal);
+    }
+
+    /// <summary>The registry rows of the testboxes seen within the window before <paramref name="now"/>.</summary>
+    private async Task<List<TestboxRow>> ListSeenAsync(DateTimeOffset now)
+    {
+        var since = (now - hosts.Value.SeenWindow).ToUnixTimeMilliseconds();
+        return [.. (await ListAsync()).Where(r => r.LastSeen >= since)];
     }
 
     /// <summary>The registry rows (of one host, or all), including every consume this silo has answered.</summary>

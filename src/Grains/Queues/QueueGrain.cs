@@ -51,7 +51,7 @@ public sealed class QueueGrain(
         this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(every, every) { Interleave = true, KeepAlive = false });
         _load = loads.Track(Key);
         PublishLoad();
-        this.RegisterGrainTimer(PublishOldest, new GrainTimerCreationOptions(OldestEvery, OldestEvery) { Interleave = true, KeepAlive = false });
+        this.RegisterGrainTimer(_ => { PublishLoad(); return Task.CompletedTask; }, new GrainTimerCreationOptions(OldestEvery, OldestEvery) { Interleave = true, KeepAlive = false });
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -180,12 +180,6 @@ public sealed class QueueGrain(
     {
         _load.Publish(_pending.Count);
         _load.PublishOldest(_pending.OldestSubmitTime());
-    }
-
-    private Task PublishOldest(CancellationToken cancellationToken)
-    {
-        PublishLoad();
-        return Task.CompletedTask;
     }
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)

@@ -25,9 +25,9 @@ public sealed class GroupCommitter : IAsyncDisposable
     private readonly Task[] _loops;
     private readonly TimeSpan _maxQueueWait;
     private readonly int _batchTimeoutSeconds;
-    private readonly Telemetry.SchedulerMetrics _metrics;
+    private readonly SchedulerMetrics _metrics;
 
-    public GroupCommitter(MySqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<JobStoreOptions> options, Telemetry.SchedulerMetrics metrics, ILogger<GroupCommitter> logger)
+    public GroupCommitter(MySqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<JobStoreOptions> options, SchedulerMetrics metrics, ILogger<GroupCommitter> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;

@@ -11,7 +11,7 @@ namespace CompassCi.Silo.Hosting;
 /// </summary>
 public static class TracingHosting
 {
-    /// <summary>MySqlConnector's ActivitySource: one span per statement or batch, with its SQL text.</summary>
+    /// <summary>MySqlConnector's ActivitySource: one span per connection open and per statement or batch (without the SQL text).</summary>
     private const string MySqlConnectorSource = "MySqlConnector";
 
     /// <summary>
