@@ -7,4 +7,4 @@ namespace CompassCi.Grains.Jobs;
 /// history, the effects it causes elsewhere, and the job that replaces it when a crash is rescheduled. All of it is
 /// written in one transaction, only if the row still has <see cref="Before"/>'s version.
 /// </summary>
-public sealed record JobChange(JobRecord Before, JobRecord After, IReadOnlyList<JobEvent> Events, IReadOnlyList<JobEffect> Effects, JobRecord? Successor = null);
+public sealed record JobChange(JobRecord Before, JobRecord After, IReadOnlyList<JobHistoryEntry> Events, IReadOnlyList<JobEffect> Effects, JobRecord? Successor = null);

@@ -143,7 +143,7 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, 
         }
 
         var moved = job;
-        List<JobEvent> events = [];
+        List<JobHistoryEntry> events = [];
         if (report.Stage is { } stage && !(stage == job.Stage && !StageTransitions.Check(job.Stage, stage).IsAllowed))
         {
             var move = ChangeStage(job, stage, null, now);
@@ -368,7 +368,7 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, 
         };
         detail["health"] = health;
         detail["from"] = job.Stage;
-        List<JobEvent> events = [];
+        List<JobHistoryEntry> events = [];
         List<JobEffect> effects = [.. HostEffect(job)];
         JobRecord? successor = null;
         if (crash is not null)
@@ -455,7 +455,7 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, 
     private static IEnumerable<JobEffect> ClusterEffect(JobRecord job) =>
         job.ClusterId is { } cluster ? [new JobEffect(JobEffectKinds.ClusterReconcile, cluster.ToString(CultureInfo.InvariantCulture))] : [];
 
-    private static Transition Change(JobRecord before, JobRecord after, IReadOnlyList<JobEvent> events, IEnumerable<JobEffect>? effects = null) =>
+    private static Transition Change(JobRecord before, JobRecord after, IReadOnlyList<JobHistoryEntry> events, IEnumerable<JobEffect>? effects = null) =>
         Transition.Write(new JobChange(before, after, events, [.. effects ?? [], .. ResultsEffect(before, after)]));
 
     /// <summary>
@@ -468,7 +468,7 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, 
             ? [new JobEffect(JobEffectKinds.Extract, after.Id.ToString(CultureInfo.InvariantCulture))]
             : [];
 
-    private static JobEvent Event(DateTimeOffset now, string name, JsonObject? detail) => new(Millis(now), name, detail);
+    private static JobHistoryEntry Event(DateTimeOffset now, string name, JsonObject? detail) => new(Millis(now), name, detail);
 
     private static long Millis(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 }

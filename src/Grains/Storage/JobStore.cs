@@ -223,7 +223,7 @@ public sealed class JobStore : IAsyncDisposable
             Q("attempt", job.Attempt), Q("rescheduled_from", job.RescheduledFrom is { } from ? (ulong)from : null),
             Q("cluster_id", job.ClusterId is { } cluster ? (ulong)cluster : null), Q("queued_at", job.QueuedAt ?? job.SubmitTime),
             Q("result_root", job.ResultRoot), Q("all_params_md5", job.AllParamsMd5),
-            Q("events", new JobEvent(job.SubmitTime, "submitted", submitted).ToJson()));
+            Q("events", new JobHistoryEntry(job.SubmitTime, "submitted", submitted).ToJson()));
     }
 
     /// <summary>Every column a job's life changes.</summary>
@@ -255,6 +255,6 @@ public sealed class JobStore : IAsyncDisposable
         ? "events"
         : "JSON_ARRAY_APPEND(COALESCE(events, '[]')" + string.Concat(Enumerable.Range(0, count).Select(i => $", '$', JSON_EXTRACT(@event{i}, '$')")) + ")";
 
-    internal static IEnumerable<MySqlParameter> EventParameters(IReadOnlyList<JobEvent> events) =>
+    internal static IEnumerable<MySqlParameter> EventParameters(IReadOnlyList<JobHistoryEntry> events) =>
         events.Select((e, i) => P($"@event{i}", e.ToJson()));
 }

@@ -9,7 +9,7 @@ namespace CompassCi.Tests.Integration.Storage;
 /// <summary>The job table's guarantees, straight against MariaDB: shared commits, conditional writes, and what rides with a write.</summary>
 public sealed class JobStoreTests(MariaDbFixture database)
 {
-    private static readonly JobEvent Leased = new(2_000, "leased");
+    private static readonly JobHistoryEntry Leased = new(2_000, "leased");
 
     private static JobRecord Job(long id, string document = "{}") => new()
     {
@@ -86,7 +86,7 @@ public sealed class JobStoreTests(MariaDbFixture database)
         await using var stores = await Stores.CreateAsync(database, "store");
         await stores.Jobs.InsertAsync(Job(1));
         var ended = Job(1) with { Stage = JobStages.Finish, Health = JobHealth.Crash, Version = 2, RescheduledAs = 2 };
-        var change = new JobChange(Job(1), ended, [new JobEvent(3_000, "finished"), new JobEvent(3_000, "rescheduled")],
+        var change = new JobChange(Job(1), ended, [new JobHistoryEntry(3_000, "finished"), new JobHistoryEntry(3_000, "rescheduled")],
             [new JobEffect(JobEffectKinds.HostJobEnded, "h1"), new JobEffect(JobEffectKinds.Enqueue, "arch=x86_64", 2)], Job(2) with { SubmitTime = 3_000, Attempt = 2, RescheduledFrom = 1 });
 
         Assert.True(await stores.Jobs.ApplyAsync(change, 3_000));

@@ -50,7 +50,7 @@ public sealed class JobChangeKindsTests
     public void A_lease_that_ran_out_is_an_expiry_and_so_are_the_crashes_the_scheduler_declares_for_lack_of_time()
     {
         var boot = Pending with { Stage = JobStages.Boot, Version = 2 };
-        var leaseExpired = new JobChange(boot, Pending with { Version = 3 }, [new JobEvent(0, JobTransitions.LeaseExpiredEvent)], []);
+        var leaseExpired = new JobChange(boot, Pending with { Version = 3 }, [new JobHistoryEntry(0, JobTransitions.LeaseExpiredEvent)], []);
         var running = Pending with { Stage = JobStages.Running, Version = 3 };
         JobRecord Ended(CrashReport crash) => running with { Stage = JobStages.Finish, Health = JobHealth.Crash, Crash = crash, Version = 4 };
 
@@ -59,6 +59,6 @@ public sealed class JobChangeKindsTests
         Assert.Equal("deadline_exceeded", JobChangeKinds.Of(Change(running, Ended(SchedulerCrashes.DeadlineExceeded("running", 0)))).Expired);
         // A crash a testbox reported, and a job put back for another reason, are not expiries.
         Assert.Null(JobChangeKinds.Of(Change(running, Ended(new CrashReport(CrashNotify.Lab, CrashCause.Testbox, false, new Dictionary<string, string> { ["reason"] = "oom" })))).Expired);
-        Assert.Null(JobChangeKinds.Of(new JobChange(boot, Pending with { Version = 3 }, [new JobEvent(0, "given_back")], [])).Expired);
+        Assert.Null(JobChangeKinds.Of(new JobChange(boot, Pending with { Version = 3 }, [new JobHistoryEntry(0, "given_back")], [])).Expired);
     }
 }

@@ -54,7 +54,7 @@ public sealed class NotificationPlugin(JobStore jobs, JobResultsStore results, I
         }
 
         var detail = new JsonObject { ["audience"] = audience, ["status"] = (int)response.StatusCode, ["attempt"] = context.Attempt, ["delivery"] = delivery };
-        await results.AppendEventAsync(job.Id, new JobEvent(clock.GetUtcNow().ToUnixTimeMilliseconds(), NotifiedEvent, detail));
+        await results.AppendEventAsync(job.Id, new JobHistoryEntry(clock.GetUtcNow().ToUnixTimeMilliseconds(), NotifiedEvent, detail));
         return new JsonObject { ["audience"] = audience, ["sent"] = true, ["status"] = (int)response.StatusCode };
     }
 

@@ -42,6 +42,6 @@ public sealed class ExtractStep(ResultExtractor extractor, ResultFiles files)
         output["data_readiness"] = readiness;
         output["errid"] = errid;
         var detail = new JsonObject { ["data_readiness"] = readiness, ["stats"] = stats?.Count, ["errid"] = errid.DeepClone() };
-        return (output, [.. JobResultsStore.SetExtraction(jobId, stats, errids, readiness), JobResultsStore.EventStatement(jobId, new JobEvent(nowMillis, "extracted", detail))]);
+        return (output, [.. JobResultsStore.SetExtraction(jobId, stats, errids, readiness), JobResultsStore.EventStatement(jobId, new JobHistoryEntry(nowMillis, "extracted", detail))]);
     }
 }

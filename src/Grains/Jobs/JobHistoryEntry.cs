@@ -6,7 +6,7 @@ namespace CompassCi.Grains.Jobs;
 /// One entry of a job's history: when, what, and details. Stored in the job row's <c>events</c> array by the
 /// same statement that makes the change it describes.
 /// </summary>
-public sealed record JobEvent(long Time, string Event, JsonObject? Detail = null)
+public sealed record JobHistoryEntry(long Time, string Event, JsonObject? Detail = null)
 {
     public string ToJson()
     {

@@ -1,0 +1,2 @@
+// cci: the command line over CompassCi.Client (built out in issue 16).
+return 0;

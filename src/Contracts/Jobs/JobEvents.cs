@@ -1,0 +1,14 @@
+namespace CompassCi.Contracts.Jobs;
+
+/// <summary>
+/// One answer of a watch: the changes after the position asked for, in order (possibly none when the wait ran out),
+/// and the position to ask from next.
+/// </summary>
+/// <param name="Events">The changes, oldest first.</param>
+/// <param name="Next">Where to resume: the last event's <see cref="JobEvent.Id"/>, or the position asked for when there were none.</param>
+/// <param name="NotFound">No job has the id (a one-job watch only).</param>
+[GenerateSerializer, Immutable, Alias("CompassCi.JobEvents.v1")]
+public sealed record JobEvents(
+    [property: Id(0)] IReadOnlyList<JobEvent> Events,
+    [property: Id(1)] string? Next,
+    [property: Id(2)] bool NotFound = false);
