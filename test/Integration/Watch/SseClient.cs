@@ -28,8 +28,8 @@ public sealed class SseClient : IAsyncDisposable
     /// <summary>How many keep-alive comments have been read so far.</summary>
     public int KeepAlives { get; private set; }
 
-    /// <summary>Opens <paramref name="path"/>, sending <paramref name="lastEventId"/> as <c>Last-Event-ID</c> when given.</summary>
-    public static async Task<SseClient> OpenAsync(HttpClient http, string path, string? lastEventId = null)
+    /// <summary>Opens <paramref name="path"/>, sending <paramref name="lastEventId"/> as <c>Last-Event-ID</c> and <paramref name="token"/> as the bearer when given.</summary>
+    public static async Task<SseClient> OpenAsync(HttpClient http, string path, string? lastEventId = null, string? token = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -37,6 +37,11 @@ public sealed class SseClient : IAsyncDisposable
         if (lastEventId is not null)
         {
             request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         }
 
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
