@@ -146,7 +146,7 @@ public sealed class JobGrain(
         _changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            await _changed.Task.WaitAsync(maxWait, clock);
+            await _changed.Task.WaitAsync(maxWait > TimeSpan.Zero ? maxWait : TimeSpan.Zero, clock);
         }
         catch (TimeoutException)
         {

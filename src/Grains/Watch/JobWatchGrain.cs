@@ -6,9 +6,11 @@ namespace CompassCi.Grains.Watch;
 /// <summary>
 /// The live job watches for Orleans clients: the same events and positions as the REST API's server-sent events, one
 /// long poll per call (<see cref="JobWatch"/>). A stateless worker: any silo answers, and a client that lost one asks
-/// again from its last position.
+/// again from its last position. Reentrant: it holds no state, and each call mostly waits, so one activation serves
+/// many waiting watchers at once instead of queueing them behind each other.
 /// </summary>
 [StatelessWorker]
+[Reentrant]
 public sealed class JobWatchGrain(JobWatch watch, IOptions<WatchOptions> options) : Grain, IJobWatchGrain
 {
     public Task<JobEvents> Job(string id, string? after, TimeSpan maxWait)
