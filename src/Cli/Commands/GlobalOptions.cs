@@ -39,7 +39,7 @@ internal static class GlobalOptions
             return ExitCodes.Usage;
         }
 
-        using var api = new ServerApi(settings);
+        await using var api = new ServerApi(settings);
         try
         {
             return await body(api, settings);

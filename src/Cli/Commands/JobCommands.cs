@@ -1,7 +1,8 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using CompassCi.Cli.Output;
+using CompassCi.Client;
+using CompassCi.Contracts.Jobs;
 using static CompassCi.Cli.Commands.GlobalOptions;
 
 namespace CompassCi.Cli.Commands;
@@ -23,7 +24,8 @@ internal static class JobCommands
         command.SetAction((parse, ct) => RunAsync(parse, async (api, _) =>
         {
             var jobId = parse.GetValue(id)!;
-            var job = await api.GetAsync($"api/v1/jobs/{Seg(jobId)}", ct);
+            var view = await api.Sdk.GetJobAsync(jobId, ct) ?? throw new CompassCiException(404, $"no job has id {jobId}");
+            var job = JsonNode.Parse(view.Document);
             if (parse.GetValue(json))
             {
                 Terminal.Json(job);
@@ -75,27 +77,23 @@ internal static class JobCommands
             """) { stage, account, suite, group, testbox, limit, json };
         command.SetAction((parse, ct) => RunAsync(parse, async (api, _) =>
         {
-            var filters = new (string Name, string? Value)[]
+            var query = new JobListQuery
             {
-                ("job_stage", parse.GetValue(stage)), ("my_account", parse.GetValue(account)), ("suite", parse.GetValue(suite)),
-                ("tbox_group", parse.GetValue(group)), ("testbox", parse.GetValue(testbox)),
+                Stage = parse.GetValue(stage), MyAccount = parse.GetValue(account), Suite = parse.GetValue(suite),
+                TboxGroup = parse.GetValue(group), Testbox = parse.GetValue(testbox),
             };
             var wanted = parse.GetValue(limit);
             var jobs = new List<JsonNode>();
-            string? after = null;
             while (jobs.Count < wanted)
             {
-                var query = string.Join('&', filters.Where(f => f.Value is not null).Select(f => $"{f.Name}={Uri.EscapeDataString(f.Value!)}")
-                    .Append($"limit={Math.Min(wanted - jobs.Count, 1000).ToString(CultureInfo.InvariantCulture)}")
-                    .Concat(after is null ? [] : [$"after={Uri.EscapeDataString(after)}"]));
-                var page = await api.GetAsync("api/v1/jobs?" + query, ct);
-                var found = (page["jobs"] as JsonArray ?? []).Where(j => j is not null).Select(j => j!.DeepClone()).ToList();
-                jobs.AddRange(found);
-                after = (string?)page["next"];
-                if (after is null || found.Count == 0)
+                var page = await api.Sdk.ListJobsAsync(query with { Limit = Math.Min(wanted - jobs.Count, 1000) }, ct);
+                jobs.AddRange(page.Jobs.Select(j => JsonNode.Parse(j.Document)!));
+                if (page.Next is null || page.Jobs.Count == 0)
                 {
                     break;
                 }
+
+                query = query with { After = page.Next };
             }
 
             if (parse.GetValue(json))
@@ -150,9 +148,20 @@ internal static class JobCommands
         {
             foreach (var jobId in parse.GetValue(ids)!)
             {
-                var job = await api.PostAsync($"api/v1/jobs/{Seg(jobId)}/cancel", null, ct);
-                var outcome = (string?)job["job_health"] == "cancel" ? "cancelled" : (bool?)job["abort"] == true ? "told to abort" : (string?)job["job_stage"];
-                Terminal.Line($"{jobId}: {outcome}");
+                var result = await api.Sdk.CancelAsync(jobId, ct);
+                switch (result.Status)
+                {
+                    case CancelStatus.Cancelled:
+                        Terminal.Line($"{jobId}: cancelled");
+                        break;
+                    case CancelStatus.AbortRequested:
+                        Terminal.Line($"{jobId}: its testbox is told to abort");
+                        break;
+                    case CancelStatus.NotFound:
+                        throw new CompassCiException(404, result.Message ?? $"no job has id {jobId}");
+                    default:
+                        throw new CompassCiException(409, result.Message ?? $"job {jobId} cannot be cancelled now");
+                }
             }
 
             return ExitCodes.Ok;
@@ -173,8 +182,8 @@ internal static class JobCommands
         command.SetAction((parse, ct) => RunAsync(parse, async (api, _) =>
         {
             var jobId = parse.GetValue(id)!;
-            var job = await api.PostAsync($"api/v1/jobs/{Seg(jobId)}/renew", new JsonObject { ["seconds"] = parse.GetValue(seconds) }, ct);
-            Terminal.Line($"{jobId}: deadline {Terminal.Cell(job["deadline"])}");
+            var job = await api.Sdk.RenewAsync(jobId, parse.GetValue(seconds), cancellationToken: ct);
+            Terminal.Line($"{jobId}: deadline {job.Deadline:yyyy-MM-ddTHH:mm:sszzz}");
             return ExitCodes.Ok;
         }, ct));
         return command;

@@ -17,7 +17,7 @@ internal static class JobFollower
         var ended = new ConcurrentDictionary<string, string>();
         await Task.WhenAll(ids.Select(async id =>
         {
-            await foreach (var change in JobWatch.OneJobAsync(api, id, cancellationToken))
+            await foreach (var change in api.Sdk.WatchJobAsync(id, cancellationToken: cancellationToken))
             {
                 Print(change);
                 if (change.Health is { } health)

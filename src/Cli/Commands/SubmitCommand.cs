@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using CompassCi.Cli.Output;
 using CompassCi.Cli.Server;
+using CompassCi.Client;
+using CompassCi.Contracts.Jobs;
 using Spectre.Console;
 using static CompassCi.Cli.Commands.GlobalOptions;
 
@@ -88,24 +89,29 @@ internal static class SubmitCommand
     private static string? FileSubmitId(string? id, int index, int count) =>
         id is null || count == 1 ? id : $"{id}-{(index + 1).ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>One file, expanded and stored by the server; the ids of its jobs.</summary>
+    /// <summary>One file, expanded and stored by the server; the ids of its jobs. A refusal (a bad file, a quota) stops the submit.</summary>
     private static async Task<IReadOnlyList<string>> SubmitFileAsync(ServerApi api, FileInfo file, IReadOnlyList<string> overrides, string? submitId, CancellationToken cancellationToken)
     {
-        var query = overrides.Concat(submitId is null ? [] : [$"submit_id={submitId}"]).Select(o => "&set=" + Uri.EscapeDataString(o));
+        var pairs = overrides.Select(o => KeyValuePair.Create(o[..o.IndexOf('=', StringComparison.Ordinal)], o[(o.IndexOf('=', StringComparison.Ordinal) + 1)..]));
         var text = await File.ReadAllTextAsync(file.FullName, cancellationToken);
-        var answer = await api.PostYamlAsync("api/v1/jobs?expand=true" + string.Concat(query), text, cancellationToken);
-        var ids = new List<string>();
-        foreach (var job in (answer["jobs"] as JsonArray ?? []).OfType<JsonObject>())
+        var result = await api.Sdk.SubmitJobFileAsync(text, pairs, submitId, cancellationToken);
+        if (result.Status is not (SubmitStatus.Created or SubmitStatus.AlreadySubmitted))
         {
-            var id = (string?)job["id"] ?? "";
-            ids.Add(id);
-            Terminal.Line($"{file.Name}: job {id} submitted ({Terminal.Cell(job["suite"])} on {Terminal.Cell(job["tbox_group"])})");
-            foreach (var warning in job["warnings"] as JsonArray ?? [])
-            {
-                Terminal.Error($"{file.Name}: job {id}: warning: {Terminal.Cell(warning)}");
-            }
+            var reasons = result.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"));
+            throw new CompassCiException(0, $"{file.Name}: not submitted ({result.Status}): {string.Join("; ", reasons)}");
         }
 
-        return ids;
+        var again = result.Status == SubmitStatus.AlreadySubmitted ? " (already submitted with this submit_id)" : "";
+        foreach (var job in result.Jobs)
+        {
+            Terminal.Line($"{file.Name}: job {job.Id} submitted ({job.Suite} on {job.TboxGroup}){again}");
+        }
+
+        foreach (var warning in result.Warnings)
+        {
+            Terminal.Error($"{file.Name}: warning: {warning}");
+        }
+
+        return [.. result.Jobs.Select(j => j.Id)];
     }
 }

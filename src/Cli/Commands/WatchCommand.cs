@@ -1,6 +1,5 @@
 using System.CommandLine;
-using CompassCi.Cli.Output;
-using CompassCi.Cli.Server;
+using CompassCi.Contracts.Watch;
 using static CompassCi.Cli.Commands.GlobalOptions;
 
 namespace CompassCi.Cli.Commands;
@@ -41,12 +40,11 @@ internal static class WatchCommand
                 return JobFollower.Summarize(ended, 1);
             }
 
-            var query = new (string Name, string? Value)[]
+            var filter = new WatchFilter
             {
-                ("my_account", parse.GetValue(account)), ("suite", parse.GetValue(suite)),
-                ("tbox_group", parse.GetValue(group)), ("testbox", parse.GetValue(testbox)),
-            }.Where(f => f.Value is not null).Select(f => $"{f.Name}={Uri.EscapeDataString(f.Value!)}").ToList();
-            await foreach (var change in JobWatch.ManyAsync(api, query.Count == 0 ? "" : "?" + string.Join('&', query), ct))
+                MyAccount = parse.GetValue(account), Suite = parse.GetValue(suite), TboxGroup = parse.GetValue(group), Testbox = parse.GetValue(testbox),
+            };
+            await foreach (var change in api.Sdk.WatchAsync(filter, cancellationToken: ct))
             {
                 JobFollower.Print(change);
             }

@@ -1,52 +1,38 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using CompassCi.Cli.Config;
 using CompassCi.Client;
+using CompassCi.Client.Http;
 
 namespace CompassCi.Cli.Server;
 
 /// <summary>
-/// The REST API as raw JSON: one GET/POST helper for every route cci reads, turning a refusal's problem details into a
-/// <see cref="CompassCiException"/> with the server's own one-line message (its <c>error</c>), so each command prints it.
+/// The server as cci sees it: <see cref="Sdk"/>, the SDK's HTTP transport, for what <see cref="ICompassCiClient"/>
+/// covers (submit, get, list, cancel, renew, watch); and one raw-JSON GET/POST helper for the routes it does not
+/// (queues, testboxes, hosts, clusters, fair share, why, events, stats), turning a refusal's problem details into a
+/// <see cref="CompassCiException"/> with the server's own one-line message (its <c>error</c>), as the SDK does.
 /// </summary>
-internal sealed class ServerApi : IDisposable
+internal sealed class ServerApi : IAsyncDisposable
 {
     private readonly HttpClient _http;
 
     public ServerApi(ServerSettings settings)
     {
-        // No overall timeout: watches and long polls stay open; each command bounds its own calls.
-        _http = new HttpClient { BaseAddress = settings.Server, Timeout = Timeout.InfiniteTimeSpan };
+        Sdk = new CompassCiHttpClient(new CompassCiHttpOptions { BaseAddress = settings.Server, Token = settings.Token });
+        _http = new HttpClient { BaseAddress = settings.Server, Timeout = TimeSpan.FromMinutes(2) };
         if (settings.Token is { } token)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
     }
 
-    public HttpClient Http => _http;
+    /// <summary>The SDK over the REST API, with its retries of what is safe to repeat and its resuming SSE watch.</summary>
+    public CompassCiHttpClient Sdk { get; }
 
     /// <summary>GET a route's JSON.</summary>
     public Task<JsonNode> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-
-    /// <summary>POST a JSON body (or none) and read the JSON answer.</summary>
-    public Task<JsonNode> PostAsync(string path, JsonNode? body, CancellationToken cancellationToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new StringContent(body?.ToJsonString() ?? "{}", Encoding.UTF8, "application/json"),
-        };
-        return SendAsync(request, cancellationToken);
-    }
-
-    /// <summary>POST a YAML body (an lkp job file).</summary>
-    public Task<JsonNode> PostYamlAsync(string path, string yaml, CancellationToken cancellationToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(yaml, Encoding.UTF8, "application/yaml") };
-        return SendAsync(request, cancellationToken);
-    }
 
     private async Task<JsonNode> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -95,5 +81,9 @@ internal sealed class ServerApi : IDisposable
         return new CompassCiException((int)status, message, errors);
     }
 
-    public void Dispose() => _http.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await Sdk.DisposeAsync();
+    }
 }
