@@ -62,7 +62,8 @@ internal static class JobCommands
         var json = new Option<bool>("--json") { Description = "Print a JSON array of the jobs instead of a table" };
         limit.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > 10000)
+            // A value that is no number already has its parse error; only a number out of range is added here.
+            if (result.Tokens is [{ } token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is < 1 or > 10000)
             {
                 result.AddError("--limit must be between 1 and 10000");
             }

@@ -107,7 +107,7 @@ internal static class SubmitCommand
             Terminal.Line($"{file.Name}: job {job.Id} submitted ({job.Suite} on {job.TboxGroup}){again}");
         }
 
-        foreach (var warning in result.Warnings)
+        foreach (var warning in result.Warnings.Distinct(StringComparer.Ordinal))
         {
             Terminal.Error($"{file.Name}: warning: {warning}");
         }
