@@ -10,6 +10,7 @@ using CompassCi.Api.Pipeline;
 using CompassCi.Api.ResultServer;
 using CompassCi.Api.Stats;
 using CompassCi.Api.Testboxes;
+using CompassCi.Api.Watch;
 
 namespace CompassCi.Api;
 
@@ -39,6 +40,7 @@ public static class ApiEndpoints
         app.MapHealthEndpoints();
         app.MapJobEndpoints();
         app.MapJobLifecycleEndpoints();
+        app.MapJobWatchEndpoints();
         app.MapTestboxEndpoints();
         app.MapHeartbeatEndpoints();
         app.MapRegistryEndpoints();

@@ -42,7 +42,8 @@ public static class GrainServiceCollectionExtensions
         .AddCheckedOptions<Accounts.QuotaOptions>(configuration)
         .AddCheckedOptions<Accounts.AuthOptions>(configuration)
         .AddCheckedOptions<FairShareOptions>(configuration)
-        .AddCheckedOptions<FailPointOptions>(configuration);
+        .AddCheckedOptions<FailPointOptions>(configuration)
+        .AddCheckedOptions<Watch.WatchOptions>(configuration);
 
     /// <summary>The grains' services on the scheduler database at <paramref name="connectionString"/>.</summary>
     public static IServiceCollection AddCompassCiGrains(this IServiceCollection services, IConfiguration configuration, string connectionString)
@@ -70,6 +71,9 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<IdNodeStore>();
         services.AddSingleton<ResultStepStore>();
         services.AddSingleton<JobResultsStore>();
+        // Live job watches (SSE and IJobWatchGrain): the histories they read and the long polls over them.
+        services.AddSingleton<JobWatchStore>();
+        services.AddSingleton<Watch.JobWatch>();
         services.AddSingleton<ResultFiles>();
         services.AddSingleton<FairShareStore>();
         services.AddSingleton<UsageLedger>();

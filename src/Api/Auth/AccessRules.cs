@@ -28,6 +28,9 @@ public static class AccessRules
         ["GET /api/v1/jobs"] = new(AccessRule.JobList),
         ["GET /api/v1/jobs/{id}"] = OfJob,
         ["GET /api/v1/jobs/{id}/events"] = OfJob,
+        ["GET /api/v1/jobs/{id}/watch"] = OfJob,
+        // Like the list: an account sees only its own jobs' changes (the endpoint narrows the filter).
+        ["GET /api/v1/watch"] = new(AccessRule.JobList),
         ["GET /api/v1/jobs/{id}/why"] = OfJob,
         ["GET /api/v1/jobs/{id}/suspects"] = OfJob,
         ["GET /api/v1/jobs/{id}/stats"] = OfJob,

@@ -73,4 +73,14 @@ public interface IJobGrain : IGrainWithStringKey
     /// a noted health, variables; one write.
     /// </summary>
     Task<JobUpdateOutcome> Report(Compat.Lkp.LkpReport report);
+
+    /// <summary>
+    /// Returns once the job's version is past <paramref name="knownVersion"/>: at once when this activation already
+    /// holds a newer one, when a change it writes lands, or after <paramref name="maxWait"/> regardless. It only says
+    /// when to read again (a watcher reads the changes from the database, the truth); a change written elsewhere (the
+    /// results pipeline, another activation) is found by the watcher's next read. Interleaved, so waiting holds up no
+    /// command.
+    /// </summary>
+    [AlwaysInterleave]
+    Task WaitForChange(int knownVersion, TimeSpan maxWait);
 }

@@ -29,6 +29,9 @@ public sealed class JobGrain(
     private JobRecord? _job;
     private bool _loaded;
 
+    /// <summary>Completed (and cleared) when the job's state changes; null while nobody waits, so writes cost nothing then.</summary>
+    private TaskCompletionSource? _changed;
+
     private long Id => long.TryParse(this.GetPrimaryKeyString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0;
 
     public async Task<JobRecord?> Get()
@@ -131,6 +134,26 @@ public sealed class JobGrain(
     public Task<JobUpdateOutcome> Report(Compat.Lkp.LkpReport report) =>
         RunAsync(job => Task.FromResult(JobTransitions.Report(job, report, clock.GetUtcNow())));
 
+    public async Task WaitForChange(int knownVersion, TimeSpan maxWait)
+    {
+        // Never loads: this call interleaves with commands, and a load finishing after a command's write would put the
+        // older row back as the grain's state. An unloaded grain just waits for its next change (or the time).
+        if (_loaded && _job is { } job && job.Version > knownVersion)
+        {
+            return;
+        }
+
+        _changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            await _changed.Task.WaitAsync(maxWait, clock);
+        }
+        catch (TimeoutException)
+        {
+            // Nothing changed here meanwhile: the watcher reads again anyway.
+        }
+    }
+
     /// <summary>
     /// Loads the job, asks <paramref name="decide"/> what the command does, writes it conditionally (fenced on a consume
     /// attempt when <paramref name="fenceAttempt"/> is positive) and delivers its effects. A write that finds the row
@@ -179,6 +202,7 @@ public sealed class JobGrain(
             if (await store.ApplyAsync(change, Now(), fenceAttempt))
             {
                 _job = change.After;
+                WakeWatchers();
                 usage.Record(change.Before, change.After, change.Successor);
                 metrics.Landed(change);
                 return true;
@@ -232,6 +256,17 @@ public sealed class JobGrain(
     {
         _job = Id > 0 ? await store.GetAsync(Id) : null;
         _loaded = true;
+        // The row may have moved under another writer (or a lost answer landed): watchers read it again.
+        WakeWatchers();
+    }
+
+    private void WakeWatchers()
+    {
+        if (_changed is { } waiting)
+        {
+            _changed = null;
+            waiting.TrySetResult();
+        }
     }
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -48,7 +48,7 @@ public sealed class JobResultsStore(MySqlConnector.MySqlDataSource dataSource, G
 
     /// <summary>A statement appending <paramref name="jobEvent"/> to the job's history.</summary>
     internal static SqlStatement EventStatement(long jobId, JobHistoryEntry jobEvent) =>
-        new($"UPDATE jobs SET events = {JobStore.AppendEvents(1)} WHERE id = @id", [Id("@id", jobId), .. JobStore.EventParameters([jobEvent])]);
+        new($"UPDATE jobs SET events = {JobStore.AppendEvents(1)}{JobStore.ChangedAt(1)} WHERE id = @id", [Id("@id", jobId), .. JobStore.EventParameters([jobEvent])]);
 
     /// <summary>Appends <paramref name="jobEvent"/> to the job's history now.</summary>
     public Task AppendEventAsync(long jobId, JobHistoryEntry jobEvent) => committer.WriteAsync(EventStatement(jobId, jobEvent));

@@ -111,9 +111,11 @@ public sealed class JobStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(change);
         var job = change.After;
         var fence = fenceAttempt > 0 ? " AND " + ConsumeRequestStore.FenceCondition : "";
+        // Each entry carries the state the change leaves the job in, for watchers (see Watch.HistoryStamp).
+        var entries = Watch.HistoryStamp.Stamp(change.Events, job);
         var update = new SqlStatement(
-            $"UPDATE jobs SET {MutableColumns}, events = {AppendEvents(change.Events.Count)} WHERE id = @id AND version = @expected{fence}",
-            [.. MutableParameters(job), .. EventParameters(change.Events), Id("@id", job.Id), P("@expected", change.Before.Version),
+            $"UPDATE jobs SET {MutableColumns}, events = {AppendEvents(entries.Count)}{ChangedAt(entries.Count)} WHERE id = @id AND version = @expected{fence}",
+            [.. MutableParameters(job), .. EventParameters(entries), Id("@id", job.Id), P("@expected", change.Before.Version),
              .. ConsumeRequestStore.FenceParameters(change, fenceAttempt)]);
         if (change.Effects.Count == 0 && change.Successor is null)
         {
@@ -191,13 +193,19 @@ public sealed class JobStore : IAsyncDisposable
 
     private const string InsertColumns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, priority, memory_mb, " +
-        "lease_id, boot_time, version, jj, attempt, rescheduled_from, cluster_id, queued_at, result_root, all_params_md5, events";
+        "lease_id, boot_time, version, jj, attempt, rescheduled_from, cluster_id, queued_at, result_root, all_params_md5, events, changed_at";
 
     /// <summary>The parameters of <see cref="InsertColumns"/>, in order; the first event is made a one-element history.</summary>
     private static readonly string InsertValues = InsertValuesWith("");
 
     private static string InsertValuesWith(string prefix) =>
-        string.Join(", ", InsertColumns.Split(", ").Select(n => n == "events" ? $"JSON_ARRAY(JSON_EXTRACT(@{prefix}events, '$'))" : $"@{prefix}{n}"));
+        string.Join(", ", InsertColumns.Split(", ").Select(n => n switch
+        {
+            "events" => $"JSON_ARRAY(JSON_EXTRACT(@{prefix}events, '$'))",
+            // The history's one entry is the submit.
+            "changed_at" => $"@{prefix}submit_time",
+            _ => $"@{prefix}{n}",
+        }));
 
     /// <summary>
     /// An insert of a new job's row, with its <c>submitted</c> event. <paramref name="form"/> is <c>VALUES</c> for a plain
@@ -223,7 +231,7 @@ public sealed class JobStore : IAsyncDisposable
             Q("attempt", job.Attempt), Q("rescheduled_from", job.RescheduledFrom is { } from ? (ulong)from : null),
             Q("cluster_id", job.ClusterId is { } cluster ? (ulong)cluster : null), Q("queued_at", job.QueuedAt ?? job.SubmitTime),
             Q("result_root", job.ResultRoot), Q("all_params_md5", job.AllParamsMd5),
-            Q("events", new JobHistoryEntry(job.SubmitTime, "submitted", submitted).ToJson()));
+            Q("events", Watch.HistoryStamp.Stamp(new JobHistoryEntry(job.SubmitTime, "submitted", submitted), job.Stage, job.Health).ToJson()));
     }
 
     /// <summary>Every column a job's life changes.</summary>
@@ -256,5 +264,11 @@ public sealed class JobStore : IAsyncDisposable
         : "JSON_ARRAY_APPEND(COALESCE(events, '[]')" + string.Concat(Enumerable.Range(0, count).Select(i => $", '$', JSON_EXTRACT(@event{i}, '$')")) + ")";
 
     internal static IEnumerable<MySqlParameter> EventParameters(IReadOnlyList<JobHistoryEntry> events) =>
-        events.Select((e, i) => P($"@event{i}", e.ToJson()));
+        [.. events.Select((e, i) => P($"@event{i}", e.ToJson())), P("@changed_at", events.Count == 0 ? null : events.Max(e => e.Time))];
+
+    /// <summary>
+    /// The assignment that moves <c>changed_at</c> to the newest appended entry's time (never back: entries are stamped
+    /// on different silos' clocks); empty when nothing is appended. Goes with <see cref="EventParameters"/>.
+    /// </summary>
+    internal static string ChangedAt(int count) => count == 0 ? "" : ", changed_at = GREATEST(COALESCE(changed_at, 0), @changed_at)";
 }

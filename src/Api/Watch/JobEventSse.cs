@@ -1,0 +1,42 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using CompassCi.Api.Jobs;
+
+namespace CompassCi.Api.Watch;
+
+/// <summary>
+/// How a watch writes its events as server-sent events: <c>id</c> (the position to resume after), <c>event</c> (the
+/// <see cref="JobEventTypes"/> value), <c>data</c> (one line of JSON), a blank line; and the keep-alive comment.
+/// </summary>
+public static class JobEventSse
+{
+    /// <summary>What an idle round writes, so proxies and clients see the stream is alive.</summary>
+    public const string KeepAlive = ": waiting\n\n";
+
+    /// <summary>The event's <c>data</c> object: the job's state after the change, when, and the entry's details.</summary>
+    public static JsonObject Data(JobEvent change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return new JsonObject
+        {
+            ["id"] = change.Id,
+            ["job_id"] = change.JobId,
+            ["event"] = change.Event,
+            ["job_stage"] = change.Stage,
+            ["job_health"] = change.Health,
+            ["time"] = JobJson.Time(change.Time.ToUnixTimeMilliseconds()),
+            ["detail"] = JsonNode.Parse(change.Detail) ?? new JsonObject(),
+        };
+    }
+
+    /// <summary>Appends <paramref name="change"/> as one server-sent event.</summary>
+    public static StringBuilder Append(StringBuilder text, JobEvent change)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(change);
+        // JsonNode writes no raw line breaks (they are escaped in strings), so data stays one line.
+        return text.Append("id: ").Append(change.Id).Append('\n')
+            .Append("event: ").Append(change.Type).Append('\n')
+            .Append("data: ").Append(Data(change).ToJsonString()).Append("\n\n");
+    }
+}
