@@ -69,7 +69,10 @@ public sealed partial class CompassCiHttpClient : ICompassCiClient
         var handler = new ResilienceHandler(pipeline)
         {
             // Connections are recycled now and then so that a restarted server behind the same name is found again.
-            InnerHandler = innerHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) },
+            InnerHandler = new BufferingHandler
+            {
+                InnerHandler = innerHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) },
+            },
         };
         return new HttpClient(handler, disposeHandler: true);
     }
@@ -248,6 +251,7 @@ public sealed partial class CompassCiHttpClient : ICompassCiClient
             request.Options.Set(RequestMarks.ExtraAttemptTime, extra);
         }
 
+        request.Options.Set(RequestMarks.Streamed, completion == HttpCompletionOption.ResponseHeadersRead);
         prepare?.Invoke(request);
         try
         {

@@ -26,6 +26,7 @@ public static class CompassCiHttpServiceCollectionExtensions
         var builder = services.AddHttpClient(HttpClientName);
         builder.AddResilienceHandler("CompassCi", (pipeline, context) =>
             HttpResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<CompassCiHttpOptions>>().Value));
+        builder.AddHttpMessageHandler(() => new BufferingHandler());
         return builder;
     }
 }

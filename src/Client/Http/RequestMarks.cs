@@ -15,6 +15,12 @@ internal static class RequestMarks
     /// <summary>Extra time an attempt may take on top of the attempt timeout (a consume that long-polls).</summary>
     public static readonly HttpRequestOptionsKey<TimeSpan> ExtraAttemptTime = new("CompassCi.ExtraAttemptTime");
 
+    /// <summary>Set on a watch: its body is a stream read as it comes, never buffered.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Streamed = new("CompassCi.Streamed");
+
+    public static bool IsStreamed(HttpRequestMessage request) =>
+        request.Options.TryGetValue(Streamed, out var streamed) && streamed;
+
     public static bool IsIdempotent(HttpRequestMessage? request) =>
         request is not null && request.Options.TryGetValue(Idempotent, out var idempotent) && idempotent;
 
