@@ -19,7 +19,9 @@ internal sealed class ServerApi : IAsyncDisposable
 
     public ServerApi(ServerSettings settings)
     {
-        Sdk = new CompassCiHttpClient(new CompassCiHttpOptions { BaseAddress = settings.Server, Token = settings.Token });
+        // A person waits at the prompt: retries of a call (and each reconnection of a watch, enough for a silo's
+        // restart) stop after 30 s rather than the SDK's 2 minutes, and the error is shown.
+        Sdk = new CompassCiHttpClient(new CompassCiHttpOptions { BaseAddress = settings.Server, Token = settings.Token, TotalBudget = TimeSpan.FromSeconds(30) });
         _http = new HttpClient { BaseAddress = settings.Server, Timeout = TimeSpan.FromMinutes(2) };
         if (settings.Token is { } token)
         {

@@ -131,6 +131,12 @@ public sealed class CciTests(SiloFixture fixture) : IClassFixture<SiloFixture>, 
         Assert.Contains($"{id}: cancelled", result.Out);
         var job = await fixture.Client.GetJobAsync(id);
         Assert.Equal("cancel", job!["job_health"]!.GetValue<string>());
+
+        // Its story as `cci job` tells it: the document, then the events from submitted to the cancel.
+        var shown = await CciAsync("job", id);
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        Assert.Contains($"\"id\": \"{id}\"", shown.Out);
+        Assert.True(shown.Out.IndexOf("\tsubmitted", StringComparison.Ordinal) is var submitted and >= 0 && submitted < shown.Out.LastIndexOf("cancel", StringComparison.Ordinal), shown.ToString());
     }
 
     [Theory]
@@ -174,11 +180,11 @@ public sealed class CciTests(SiloFixture fixture) : IClassFixture<SiloFixture>, 
         Assert.True(fromFile.ExitCode == 0, fromFile.ToString());
         Assert.Equal(id, JsonNode.Parse(fromFile.Out)!["id"]!.GetValue<string>());
 
-        // CCI_SERVER wins over the file: pointed at a closed port, the same command cannot reach the server.
-        var closedPort = new Dictionary<string, string> { ["CCI_SERVER"] = "http://127.0.0.1:9" };
-        var fromEnvironment = await CciProcess.RunAsync(_home.Path, closedPort, "job", id, "--json");
-        Assert.True(fromEnvironment.ExitCode == 1, fromEnvironment.ToString());
-        Assert.Contains("127.0.0.1:9", fromEnvironment.Err);
+        // CCI_SERVER wins over the file: set to no http address, the same command is a usage error naming it.
+        var notHttp = new Dictionary<string, string> { ["CCI_SERVER"] = "ftp://127.0.0.1" };
+        var fromEnvironment = await CciProcess.RunAsync(_home.Path, notHttp, "job", id, "--json");
+        Assert.True(fromEnvironment.ExitCode == 2, fromEnvironment.ToString());
+        Assert.Contains("CCI_SERVER", fromEnvironment.Err);
     }
 
     private async Task<(string Id, string Group)> SubmitAsync(string suite)
