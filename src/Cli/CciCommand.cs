@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using CompassCi.Cli.Commands;
 using CompassCi.Cli.Output;
 
@@ -39,13 +41,53 @@ internal static class CciCommand
             LabCommands.Cluster(),
             LabCommands.Fairshare(),
         };
+        ListCommandsBySummary(root);
         return root;
+    }
+
+    /// <summary>
+    /// In <c>cci --help</c> each command is listed by the first paragraph of its description; its examples show in
+    /// <c>cci &lt;command&gt; --help</c>, which prints the whole description.
+    /// </summary>
+    private static void ListCommandsBySummary(RootCommand root)
+    {
+        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: HelpAction standard } option)
+        {
+            option.Action = new SummaryHelpAction(standard);
+        }
+    }
+
+    /// <summary>The standard help, with each listed subcommand's description cut to its first paragraph while it is written.</summary>
+    private sealed class SummaryHelpAction(HelpAction standard) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var listed = parseResult.CommandResult.Command.Subcommands.ToList();
+            var full = listed.Select(c => c.Description).ToList();
+            try
+            {
+                foreach (var command in listed)
+                {
+                    command.Description = (command.Description ?? "").Split("\n\n", 2)[0].ReplaceLineEndings(" ");
+                }
+
+                return standard.Invoke(parseResult);
+            }
+            finally
+            {
+                for (var i = 0; i < listed.Count; i++)
+                {
+                    listed[i].Description = full[i];
+                }
+            }
+        }
     }
 
     public static async Task<int> InvokeAsync(string[] args)
     {
         var parse = Create().Parse(args);
-        if (parse.Errors.Count > 0)
+        // --help wins over a missing argument (cci host --help), as the standard parser has it.
+        if (parse.Errors.Count > 0 && parse.Action is not (SummaryHelpAction or HelpAction))
         {
             foreach (var error in parse.Errors)
             {

@@ -44,7 +44,6 @@ internal static class LabCommands
     public static Command Host()
     {
         var host = new Argument<string>("host") { Description = "The host's name" };
-        var json = JsonOption();
         var lifecycleJson = JsonOption();
         var lifecycle = new Command("lifecycle", """
             Every job on the host since its last wipe, oldest first.
@@ -64,7 +63,7 @@ internal static class LabCommands
             Examples:
               cci host vm-host-1
               cci host vm-host-1 lifecycle
-            """) { host, json, lifecycle };
+            """) { host, lifecycle };
         command.SetAction((parse, ct) => RunAsync(parse, async (api, _) =>
         {
             var answer = await api.GetAsync($"api/v1/hosts/{Seg(parse.GetValue(host)!)}", ct);

@@ -139,6 +139,33 @@ public sealed class CciTests(SiloFixture fixture) : IClassFixture<SiloFixture>, 
         Assert.True(shown.Out.IndexOf("\tsubmitted", StringComparison.Ordinal) is var submitted and >= 0 && submitted < shown.Out.LastIndexOf("cancel", StringComparison.Ordinal), shown.ToString());
     }
 
+    [Fact]
+    public async Task TheLabCommandsShowWhatTheRestApiHolds()
+    {
+        var (id, group) = await SubmitAsync("lab-view");
+        var testbox = $"{group}--0";
+        Assert.Equal(id, (await fixture.Client.ConsumeAsync(testbox, new Dictionary<string, string>(), 4, 10, cancellationToken: TestContext.Current.CancellationToken))!["id"]!.GetValue<string>());
+
+        var testboxes = await CciAsync("testboxes");
+        Assert.True(testboxes.ExitCode == 0, testboxes.ToString());
+        Assert.Contains(testboxes.Out.Split('\n'), line => line.StartsWith(testbox + "\t", StringComparison.Ordinal) && line.Contains($"\t{id}\t", StringComparison.Ordinal));
+
+        var queues = await CciAsync("queues", "--json");
+        Assert.True(queues.ExitCode == 0, queues.ToString());
+        Assert.IsType<JsonArray>(JsonNode.Parse(queues.Out));
+
+        foreach (var command in new[] { "hosts", "fairshare" })
+        {
+            var shown = await CciAsync(command);
+            Assert.True(shown.ExitCode == 0, shown.ToString());
+            Assert.NotEmpty(shown.Out);
+        }
+
+        var unknownHost = await CciAsync("host", "no-such-host-" + group, "lifecycle");
+        Assert.True(unknownHost.ExitCode == 3, unknownHost.ToString());
+        Assert.Contains("no-such-host-" + group, unknownHost.Err);
+    }
+
     [Theory]
     [InlineData("job")]
     [InlineData("why")]
