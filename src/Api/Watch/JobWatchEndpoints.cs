@@ -152,6 +152,12 @@ public static class JobWatchEndpoints
                 }
 
                 batch = await next(ends.Token);
+                if (batch.NotFound)
+                {
+                    // The job is gone (jobs are not deleted today): nothing more will come.
+                    return;
+                }
+
                 if (batch.Events.Count == 0)
                 {
                     await context.Response.WriteAsync(JobEventSse.KeepAlive, ends.Token);
