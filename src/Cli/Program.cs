@@ -1,2 +1,4 @@
-// cci: the command line over CompassCi.Client (built out in issue 16).
-return 0;
+// cci: the command line over the scheduler's REST API. Exit codes: see ExitCodes.
+using CompassCi.Cli;
+
+return await CciCommand.InvokeAsync(args);
