@@ -10,6 +10,9 @@ public class SiloFixture(MariaDbFixture database) : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The silo's cluster (and service) id, for tests that join it with an Orleans client.</summary>
+    public string ClusterId { get; private set; } = "";
+
     public SiloProcess Silo => _silo ?? throw new InvalidOperationException("not started");
 
     public SchedulerClient Client => new(_http ?? throw new InvalidOperationException("not started"));
@@ -22,7 +25,8 @@ public class SiloFixture(MariaDbFixture database) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await database.CreateMigratedDatabaseAsync("api");
-        _silo = await SiloProcess.StartAsync(ConnectionString, "api" + Guid.NewGuid().ToString("N")[..8], Settings);
+        ClusterId = "api" + Guid.NewGuid().ToString("N")[..8];
+        _silo = await SiloProcess.StartAsync(ConnectionString, ClusterId, Settings);
         _http = _silo.CreateClient();
     }
 

@@ -22,22 +22,26 @@ public sealed class CciProcess : IAsyncDisposable
     private CciProcess(Process process) => _process = process;
 
     /// <summary>The built cci, in the tests' configuration.</summary>
-    public static string Dll
+    public static string Dll => Built(Path.Combine("src", "Cli"), "cci.dll");
+
+    /// <summary>A console app of the repository as built beside the tests, in their configuration.</summary>
+    public static string Built(string projectFolder, string dll)
     {
-        get
-        {
 #if DEBUG
-            const string configuration = "Debug";
+        const string configuration = "Debug";
 #else
-            const string configuration = "Release";
+        const string configuration = "Release";
 #endif
-            var path = Path.Combine(RepoPaths.Root, "src", "Cli", "bin", configuration, "net10.0", "cci.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"Build cci first: {path} is missing");
-        }
+        var path = Path.Combine(RepoPaths.Root, projectFolder, "bin", configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build it first: {path} is missing");
     }
 
     /// <summary>Starts <c>cci <paramref name="args"/></c> with HOME <paramref name="home"/> and the extra environment given.</summary>
-    public static CciProcess Start(string home, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static CciProcess Start(string home, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartDll(Dll, home, environment, args);
+
+    /// <summary>Starts another console app of the repository (<paramref name="dll"/>) the same way, e.g. the sample CI bot.</summary>
+    public static CciProcess StartDll(string dll, string home, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -47,7 +51,7 @@ public sealed class CciProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = home,
         };
-        info.ArgumentList.Add(Dll);
+        info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
