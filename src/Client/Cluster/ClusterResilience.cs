@@ -25,6 +25,15 @@ public static class ClusterResilience
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
                 MaxRetryAttempts = options.MaxRetries,
+                OnRetry = args =>
+                {
+                    if (args.Outcome.Exception is { } failure)
+                    {
+                        options.OnRetry?.Invoke(failure);
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
             })
             .Build();
     }

@@ -19,6 +19,9 @@ public sealed class ClusterResilienceOptions
     /// <summary>How long one call may take, all its tries and delays together; past it the call fails with a timeout.</summary>
     public TimeSpan TotalBudget { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Told of each failure about to be retried (for the bot's log or metrics); null: nobody is told.</summary>
+    public Action<Exception>? OnRetry { get; set; }
+
     /// <summary>How long one round of a watch waits at the server for a change (kept under Orleans' 30 s response timeout).</summary>
     public TimeSpan WatchRound { get; set; } = TimeSpan.FromSeconds(20);
 }

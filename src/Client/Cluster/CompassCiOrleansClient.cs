@@ -14,7 +14,7 @@ namespace CompassCi.Client.Cluster;
 /// <see cref="ICompassCiClient"/> over the cluster's grains (<see cref="IJobsGrain"/>, <see cref="IJobWatchGrain"/>):
 /// for CI bots that reach the silos directly. It either owns an Orleans client host it builds from
 /// <see cref="OrleansClientOptions"/> (<see cref="ConnectAsync"/>), or wraps an <see cref="IClusterClient"/> the bot
-/// already has (the constructor; then the bot's host stays the bot's).
+/// already has, or a silo's own <see cref="IGrainFactory"/> (the constructor; then the host stays its owner's).
 /// </summary>
 /// <remarks>
 /// Which calls are retried on <see cref="TransientClusterFailures"/>, within the options' time budget: reads (get,
@@ -26,18 +26,21 @@ namespace CompassCi.Client.Cluster;
 /// </remarks>
 public sealed class CompassCiOrleansClient : ICompassCiClient
 {
-    private readonly IClusterClient _cluster;
+    private readonly IGrainFactory _cluster;
     private readonly IHost? _ownedHost;
     private readonly ResiliencePipeline _retrying;
     private readonly ClusterResilienceOptions _resilience;
 
-    /// <summary>A client over <paramref name="cluster"/>, an Orleans client the caller started and will stop.</summary>
-    public CompassCiOrleansClient(IClusterClient cluster, ClusterResilienceOptions? resilience = null)
+    /// <summary>
+    /// A client over <paramref name="cluster"/>: an <see cref="IClusterClient"/> the caller started and will stop, or
+    /// any other grain factory (a silo's, for a service inside the cluster).
+    /// </summary>
+    public CompassCiOrleansClient(IGrainFactory cluster, ClusterResilienceOptions? resilience = null)
         : this(cluster, null, resilience ?? new ClusterResilienceOptions())
     {
     }
 
-    private CompassCiOrleansClient(IClusterClient cluster, IHost? ownedHost, ClusterResilienceOptions resilience)
+    private CompassCiOrleansClient(IGrainFactory cluster, IHost? ownedHost, ClusterResilienceOptions resilience)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         _cluster = cluster;

@@ -26,10 +26,17 @@ public sealed class OrleansSdkFailoverTests(MariaDbFixture database)
         await using var survivor = await SiloProcess.StartAsync(connectionString, cluster);
         var victim = await SiloProcess.StartAsync(connectionString, cluster);
         SiloProcess? restarted = null;
+        var retried = new ConcurrentBag<string>();
         try
         {
             await using var bot = await CompassCiOrleansClient.ConnectAsync(
-                new OrleansClientOptions { ClusterId = cluster, ServiceId = cluster, ConnectionString = connectionString }, ct);
+                new OrleansClientOptions
+                {
+                    ClusterId = cluster,
+                    ServiceId = cluster,
+                    ConnectionString = connectionString,
+                    Resilience = new ClusterResilienceOptions { OnRetry = failure => retried.Add(failure.GetType().Name) },
+                }, ct);
 
             // The job the bot follows, and drives as its testbox.
             var followed = Assert.Single((await bot.SubmitAsync(new JobSubmission("""{"suite": "ebizzy", "my_account": "bot", "tbox_group": "vm-follow", "submit_id": "follow"}"""), ct)).Jobs);
@@ -90,6 +97,8 @@ public sealed class OrleansSdkFailoverTests(MariaDbFixture database)
             Assert.Equal((JobStages.Finish, JobHealth.Success), (finished.Stage, finished.Health));
             await watch.WaitAsync(TimeSpan.FromMinutes(2), ct);
 
+            // The kill came while calls were in flight: some failed transiently and were repeated (with their submit_id).
+            Assert.NotEmpty(retried);
             Assert.Equal(Jobs, ids.Count);
             Assert.Equal(Jobs, ids.Values.Distinct().Count());
             Assert.Equal(Jobs, await Sql.ScalarAsync<long>(connectionString, "SELECT COUNT(*) FROM submit_keys WHERE my_account = 'bot' AND submit_id LIKE 'bulk-%'"));
