@@ -106,10 +106,10 @@ public sealed class CompassCiOrleansClient : ICompassCiClient
         {
             return await RetryAsync(() => Jobs.List(query), cancellationToken);
         }
-        catch (ArgumentException invalid) when (invalid.ParamName is { } field)
+        catch (InvalidQueryException invalid)
         {
             // The grain names the wrong field as the REST API's 400 does.
-            throw Refusal(400, field, invalid.Message);
+            throw Refusal(400, invalid.Field, invalid.Problem);
         }
     }
 

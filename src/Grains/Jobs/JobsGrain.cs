@@ -45,7 +45,7 @@ public sealed class JobsGrain(JobSubmitter submitter, JobQueries queries, Testbo
 
     /// <summary>
     /// A page as <c>GET /api/v1/jobs</c> lists it (same filters, same cursor). A wrong query throws
-    /// <see cref="ArgumentException"/> naming the field (its <c>ParamName</c>), as the REST API answers 400.
+    /// <see cref="InvalidQueryException"/> naming the field, as the REST API answers 400.
     /// </summary>
     public async Task<JobPage> List(JobListQuery query)
     {
@@ -53,7 +53,7 @@ public sealed class JobsGrain(JobSubmitter submitter, JobQueries queries, Testbo
         var check = JobListRules.Check(query);
         if (check.Field is { } field)
         {
-            throw new ArgumentException(check.Message, field);
+            throw new InvalidQueryException(field, check.Message);
         }
 
         var page = await queries.ListAsync(new JobQuery(query.Stage, query.MyAccount, query.Suite, query.TboxGroup, query.Testbox, check.BeforeId, query.Limit));

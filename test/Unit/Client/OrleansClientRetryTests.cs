@@ -113,10 +113,7 @@ public sealed class OrleansClientRetryTests
         public Task<CancelResult> Cancel(string id) => Answer(new CancelResult(CancelStatus.NotFound, null, "no job"));
 
         public Task<JobPage> List(JobListQuery query) =>
-            query.Limit < 1 ? Task.FromException<JobPage>(new ArgumentException("'0' is not a whole number from 1 to 1000", LimitField)) : Answer(new JobPage([], null));
-
-        // The grain names the REST field at fault, not a parameter of its own.
-        private static readonly string LimitField = "limit";
+            query.Limit < 1 ? Task.FromException<JobPage>(new InvalidQueryException("limit", "'0' is not a whole number from 1 to 1000")) : Answer(new JobPage([], null));
 
         public Task<JobChangeResult> Renew(string id, int seconds, string? testbox) =>
             Answer(new JobChangeResult(JobChangeStatus.Invalid, null, "seconds", "must be a whole number of seconds"));
