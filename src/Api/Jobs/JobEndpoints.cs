@@ -42,6 +42,7 @@ public static class JobEndpoints
         AccessMode access,
         CallerResolver callers,
         IOptions<ApiOptions> options,
+        IOptions<QuotaOptions> quotas,
         ILogger<JobSubmitter> logger,
         CancellationToken cancellationToken)
     {
@@ -55,7 +56,7 @@ public static class JobEndpoints
         var (expand, expandProblem) = JobFileEndpoints.Asks(request);
         if (expandProblem is not null || expand)
         {
-            return expandProblem ?? await JobFileEndpoints.SubmitAsync(request, body, submitter, access, callers);
+            return expandProblem ?? await JobFileEndpoints.SubmitAsync(request, body, submitter, access, callers, quotas.Value.RetryAfterSeconds);
         }
 
         var parsed = JobDocumentReader.ReadObject(body, request.ContentType, "one job");
@@ -76,15 +77,15 @@ public static class JobEndpoints
             SubmitStatus.Created => Results.Json(Render(outcome), statusCode: StatusCodes.Status201Created),
             SubmitStatus.AlreadySubmitted => Results.Json(Render(outcome), statusCode: StatusCodes.Status200OK),
             SubmitStatus.SubmitIdConflict => Problems.Invalid(outcome.Errors, StatusCodes.Status409Conflict),
-            SubmitStatus.QuotaExceeded => QuotaExceeded(request.HttpContext, outcome),
+            SubmitStatus.QuotaExceeded => QuotaExceeded(request.HttpContext, outcome, quotas.Value.RetryAfterSeconds),
             _ => Problems.Invalid(outcome.Errors, outcome.IsUnsupportedContentType ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status400BadRequest),
         };
     }
 
     /// <summary>429: the account's queued jobs are at its hard limit. Worth trying again once some of them have started.</summary>
-    private static IResult QuotaExceeded(HttpContext context, SubmitOutcome outcome)
+    private static IResult QuotaExceeded(HttpContext context, SubmitOutcome outcome, int retryAfterSeconds)
     {
-        context.Response.Headers.RetryAfter = "60";
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return Problems.Invalid(outcome.Errors, StatusCodes.Status429TooManyRequests);
     }
 

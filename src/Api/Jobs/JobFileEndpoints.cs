@@ -42,7 +42,7 @@ internal static class JobFileEndpoints
         };
     }
 
-    public static async Task<IResult> SubmitAsync(HttpRequest request, ReadOnlyMemory<byte> body, JobSubmitter submitter, AccessMode access, CallerResolver callers)
+    public static async Task<IResult> SubmitAsync(HttpRequest request, ReadOnlyMemory<byte> body, JobSubmitter submitter, AccessMode access, CallerResolver callers, int retryAfterSeconds)
     {
         var (text, bodyError) = JobFileBody.Decode(body, request.ContentType);
         if (bodyError is not null)
@@ -99,7 +99,7 @@ internal static class JobFileEndpoints
                     // this one stay submitted, and sending the file again with its submit_id completes it.
                     if (outcome.Status == SubmitStatus.QuotaExceeded)
                     {
-                        request.HttpContext.Response.Headers.RetryAfter = "60";
+                        request.HttpContext.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                     }
 
                     return Problems.Invalid(

@@ -20,11 +20,15 @@ public sealed class QuotaOptions : ICheckedOptions
     /// <summary>Jobs an account may have held by testboxes at once; further jobs wait in their queues. Default: no cap.</summary>
     public int? MaxRunning { get; set; }
 
+    /// <summary>The <c>Retry-After</c> seconds of a 429 at the hard limit: when a client should try again. Default 60.</summary>
+    public int RetryAfterSeconds { get; set; } = 60;
+
     /// <inheritdoc/>
     public IEnumerable<string> Check() =>
     [
         .. OptionRules.Between(Section, nameof(QueuedSoftLimit), QueuedSoftLimit, 1, int.MaxValue),
         .. OptionRules.Between(Section, nameof(QueuedHardLimit), QueuedHardLimit, QueuedSoftLimit, int.MaxValue),
+        .. OptionRules.Between(Section, nameof(RetryAfterSeconds), RetryAfterSeconds, 1, 86_400),
         .. MaxRunning is { } cap ? OptionRules.Between(Section, nameof(MaxRunning), cap, 1, int.MaxValue) : [],
     ];
 }
