@@ -18,7 +18,6 @@ public static class ApiServiceCollectionExtensions
     {
         services.AddCompassCiApiOptions(configuration);
         services.AddSingleton<Auth.CallerResolver>();
-        services.AddSingleton<Testboxes.TestboxConsumer>();
         services.AddSingleton<Compat.BootServices>();
         services.AddHostedService<Auth.AccessModeStartup>();
         services.AddExceptionHandler<ClientErrorHandler>();

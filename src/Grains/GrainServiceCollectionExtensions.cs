@@ -89,6 +89,8 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<TestboxSightings>();
         services.AddSingleton<TestboxRegistry>();
         services.AddSingleton<QuarantinedHosts>();
+        // The one consume path: the REST endpoints and IJobsGrain.Consume both take work through it.
+        services.AddSingleton<TestboxConsumer>();
         services.AddSingleton(sp => new ReschedulePolicy(sp.GetRequiredService<IOptions<ReschedulePolicyOptions>>().Value));
         services.AddSingleton(sp => new JobTransitions(
             sp.GetRequiredService<ReschedulePolicy>(),

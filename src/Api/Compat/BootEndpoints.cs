@@ -8,6 +8,7 @@ using CompassCi.Grains.Accounts;
 using CompassCi.Grains.Compat;
 using CompassCi.Grains.Compat.Boot;
 using CompassCi.Grains.Compat.JobInitrd;
+using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Results;
 using CompassCi.Grains.Scheduling;
 using CompassCi.Grains.Storage;

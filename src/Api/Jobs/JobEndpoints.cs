@@ -193,13 +193,13 @@ public static class JobEndpoints
         long? before = null;
         if (Text("after") is { } cursor)
         {
-            if (PageCursor.TryDecode(cursor, out var last))
+            if (JobPageCursor.TryDecode(cursor, out var last))
             {
                 before = last;
             }
             else
             {
-                errors["after"] = ["is not a cursor this server gave out; pass the 'next' value of the previous page"];
+                errors["after"] = [JobPageCursor.InvalidMessage];
             }
         }
 
@@ -241,7 +241,7 @@ public static class JobEndpoints
 
         var page = await queries.ListAsync(new JobQuery(stage, ownAccount ?? Text("my_account"), Text("suite"), Text("tbox_group"), Text("testbox"), before, limit, Text("errid"), stat, min, max));
         var items = new JsonArray([.. page.Select(j => (JsonNode)JobJson.Render(j))]);
-        var next = page.Count == limit ? PageCursor.Encode(page[^1].Id) : null;
+        var next = page.Count == limit ? JobPageCursor.Encode(page[^1].Id) : null;
         return Results.Json(new JsonObject { ["jobs"] = items, ["next"] = next });
     }
 
@@ -249,29 +249,4 @@ public static class JobEndpoints
 
     internal static bool TryParseId(string text, out long id) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
-
-    /// <summary>Opaque page cursors: the last id of a page, so clients do not build them by hand.</summary>
-    private static class PageCursor
-    {
-        private const string Prefix = "before:";
-
-        public static string Encode(long lastId) =>
-            System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Prefix + lastId.ToString(CultureInfo.InvariantCulture)));
-
-        public static bool TryDecode(string cursor, out long lastId)
-        {
-            lastId = 0;
-            try
-            {
-                var padded = cursor.Replace('-', '+').Replace('_', '/');
-                padded += new string('=', (4 - padded.Length % 4) % 4);
-                var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
-                return text.StartsWith(Prefix, StringComparison.Ordinal) && TryParseId(text[Prefix.Length..], out lastId);
-            }
-            catch (FormatException)
-            {
-                return false;
-            }
-        }
-    }
 }

@@ -59,18 +59,9 @@ public static class JobLifecycleEndpoints
         var errors = new Dictionary<string, string[]>();
         var stage = Text(body, "stage", errors, required: true);
         var testbox = Text(body, "testbox", errors, required: false);
-        if (stage is not null && !JobStages.All.Contains(stage))
+        if (stage is not null && JobUpdateRequests.StageError(stage) is { } stageError)
         {
-            errors["stage"] = [$"'{stage}' is not a stage; use one of {string.Join(", ", JobStages.All)}"];
-        }
-        else if (stage == JobStages.Finish)
-        {
-            errors["stage"] = ["a job ends through POST /api/v1/jobs/{id}/finish, which records its health"];
-        }
-        else if (stage is not null && StageTransitions.Entering(stage, StageMover.Holder) is { IsAllowed: false } notTheirs)
-        {
-            // boot: the dispatcher's move alone; a client asking for it would leave a job held by no testbox.
-            errors["stage"] = [notTheirs.Reason];
+            errors["stage"] = [stageError];
         }
 
         if (errors.Count > 0)
@@ -92,9 +83,9 @@ public static class JobLifecycleEndpoints
         var errors = new Dictionary<string, string[]>();
         var health = Text(body, "health", errors, required: true);
         var testbox = Text(body, "testbox", errors, required: false);
-        if (health is not null && !JobHealth.IsKnown(health) && JobHealth.FromJobState(health) is null)
+        if (health is not null && JobUpdateRequests.HealthError(health) is { } healthError)
         {
-            errors["health"] = [$"'{health}' is not a health; use one of {string.Join(", ", JobHealth.All)}"];
+            errors["health"] = [healthError];
         }
 
         var crash = CrashReportReader.Read(body["crash"]);
@@ -108,9 +99,8 @@ public static class JobLifecycleEndpoints
             return Problems.Invalid(errors);
         }
 
-        // lkp-tests words ("finished", "OOM") map onto healths, as compass-ci does.
-        var normalised = JobHealth.IsKnown(health!) ? health! : JobHealth.FromJobState(health!)!;
-        var report = crash.Report ?? (normalised == JobHealth.Crash ? CrashReport.Unknown : null);
+        var normalised = JobUpdateRequests.NormaliseHealth(health!);
+        var report = JobUpdateRequests.CrashFor(normalised, crash.Report);
         return await UpdateAsync(id, grains, job => job.Finish(normalised, report, testbox));
     }
 
@@ -125,9 +115,9 @@ public static class JobLifecycleEndpoints
         var errors = new Dictionary<string, string[]>();
         var testbox = Text(body, "testbox", errors, required: false);
         var seconds = 0;
-        if (body["seconds"] is not JsonValue value || value.GetValueKind() != JsonValueKind.Number || !value.TryGetValue(out seconds) || seconds < 1 || seconds > StageDeadlines.MaxRenewSeconds)
+        if (body["seconds"] is not JsonValue value || value.GetValueKind() != JsonValueKind.Number || !value.TryGetValue(out seconds) || !JobUpdateRequests.SecondsAllowed(seconds))
         {
-            errors["seconds"] = [$"must be a whole number of seconds from 1 to {StageDeadlines.MaxRenewSeconds}"];
+            errors["seconds"] = [JobUpdateRequests.SecondsMessage];
         }
 
         if (errors.Count > 0)

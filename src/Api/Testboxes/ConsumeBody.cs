@@ -1,10 +1,9 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Hosts;
 using CompassCi.Grains.Json;
 using CompassCi.Grains.Scheduling;
-using CompassCi.Grains.Storage;
 
 namespace CompassCi.Api.Testboxes;
 
@@ -14,8 +13,6 @@ namespace CompassCi.Api.Testboxes;
 /// </summary>
 public sealed record ConsumeBody(IReadOnlyDictionary<string, string> Tags, long MemoryMb, int WaitSeconds, string? RequestId, string? Host = null)
 {
-    private const int MaxRequestIdLength = ColumnLimits.RequestId;
-
     public static (ConsumeBody? Body, Dictionary<string, string[]> Errors) Parse(ReadOnlyMemory<byte> bytes, int defaultWait, int maxWait)
     {
         var errors = new Dictionary<string, string[]>();
@@ -65,13 +62,13 @@ public sealed record ConsumeBody(IReadOnlyDictionary<string, string> Tags, long 
         var memoryMb = long.MaxValue;
         if (root["memory_gb"] is { } memoryNode)
         {
-            if (memoryNode is JsonValue m && m.GetValueKind() == JsonValueKind.Number && m.GetValue<double>() is var gb && gb >= 0 && gb <= 64 * 1024)
+            if (memoryNode is JsonValue m && m.GetValueKind() == JsonValueKind.Number && m.GetValue<double>() is var gb && ConsumeRules.MemoryAllowed(gb))
             {
-                memoryMb = (long)Math.Floor(gb * 1024);
+                memoryMb = ConsumeRules.MemoryMb(gb);
             }
             else
             {
-                errors["memory_gb"] = ["must be a number of GiB from 0 to 65536"];
+                errors["memory_gb"] = [ConsumeRules.MemoryMessage];
             }
         }
 
@@ -84,20 +81,21 @@ public sealed record ConsumeBody(IReadOnlyDictionary<string, string> Tags, long 
             }
             else
             {
-                errors["wait_seconds"] = [$"must be a whole number of seconds from 0 to {maxWait.ToString(CultureInfo.InvariantCulture)}"];
+                errors["wait_seconds"] = [ConsumeRules.WaitMessage(maxWait)];
             }
         }
 
         string? requestId = null;
         if (root["request_id"] is { } idNode)
         {
-            if (idNode is JsonValue r && r.GetValueKind() == JsonValueKind.String && r.GetValue<string>() is { Length: > 0 and <= MaxRequestIdLength } id && !id.Any(char.IsControl))
+            var id = idNode is JsonValue r && r.GetValueKind() == JsonValueKind.String ? r.GetValue<string>() : string.Empty;
+            if (ConsumeRules.RequestIdError(id) is { } idError)
             {
-                requestId = id;
+                errors["request_id"] = [idError];
             }
             else
             {
-                errors["request_id"] = [$"must be a non-empty string of at most {MaxRequestIdLength} printable characters"];
+                requestId = id;
             }
         }
 

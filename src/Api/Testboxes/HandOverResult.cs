@@ -1,3 +1,5 @@
+using CompassCi.Grains.Dispatch;
+
 namespace CompassCi.Api.Testboxes;
 
 /// <summary>

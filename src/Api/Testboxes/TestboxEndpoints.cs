@@ -1,6 +1,6 @@
 using CompassCi.Api.Http;
 using CompassCi.Api.Jobs;
-using CompassCi.Grains.Scheduling;
+using CompassCi.Grains.Dispatch;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -46,17 +46,12 @@ public static class TestboxEndpoints
             return Problems.Invalid(errors);
         }
 
-        // A testbox always offers its own name, and the tbox_group its name implies unless it says otherwise.
-        var offered = new Dictionary<string, string>(body.Tags, StringComparer.Ordinal);
-        if (offered.TryGetValue("testbox", out var named) && named != testbox)
+        // A testbox always offers its own name, and the tbox_group (and tbox_type) its name implies.
+        var (offered, otherTestbox) = TestboxOffer.For(testbox, body.Tags);
+        if (offered is null)
         {
-            return Problems.Field("tags.testbox", $"'{named}' differs from the testbox in the path, '{testbox}'");
+            return Problems.Field("tags.testbox", otherTestbox!);
         }
-
-        offered["testbox"] = testbox;
-        offered.TryAdd("tbox_group", TboxGroup.FromTestbox(testbox));
-        // And the tbox_type its group implies, by the rule that stamps it on a job of that group at submit.
-        offered.TryAdd(TboxType.Field, TboxType.Of(offered["tbox_group"]));
 
         ConsumeAnswer answer;
         using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);

@@ -1,10 +1,11 @@
 namespace CompassCi.Contracts.Jobs;
 
 /// <summary>
-/// The scheduler's front door for Orleans clients (CI bots and in-cluster services): submit, read and cancel jobs
-/// without HTTP. A stateless worker: call it with key 0 from any client, e.g.
-/// <c>client.GetGrain&lt;IJobsGrain&gt;(0).Submit(new JobSubmission(json))</c>. The REST API's
-/// <c>POST /api/v1/jobs</c> runs the same submit use case, so both answer alike.
+/// The scheduler's front door for Orleans clients (CI bots and in-cluster services): submit, read, list, cancel and
+/// drive jobs without HTTP. A stateless worker: call it with key 0 from any client, e.g.
+/// <c>client.GetGrain&lt;IJobsGrain&gt;(0).Submit(new JobSubmission(json))</c>. The REST API runs the same use cases,
+/// so both answer alike. Orleans clients are trusted: they reach the cluster with its database credentials, so no
+/// token is asked for.
 /// </summary>
 [Alias("CompassCi.IJobsGrain.v1")]
 public interface IJobsGrain : IGrainWithIntegerKey
@@ -26,4 +27,24 @@ public interface IJobsGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("Cancel")]
     Task<CancelResult> Cancel(string id);
+
+    /// <summary>A page of jobs, newest first, as <c>GET /api/v1/jobs</c> lists them.</summary>
+    [Alias("List")]
+    Task<JobPage> List(JobListQuery query);
+
+    /// <summary>Extends a held job's deadline by <paramref name="seconds"/>, for its testbox (null: whoever holds it).</summary>
+    [Alias("Renew")]
+    Task<JobChangeResult> Renew(string id, int seconds, string? testbox);
+
+    /// <summary>Moves a held job to its next stage (<c>running</c>, <c>post_run</c>, …), for its testbox.</summary>
+    [Alias("ChangeStage")]
+    Task<JobChangeResult> ChangeStage(string id, string stage, string? testbox);
+
+    /// <summary>Ends a held job with a health (<see cref="JobHealth"/>), and for a crash its classification.</summary>
+    [Alias("Finish")]
+    Task<JobChangeResult> Finish(string id, string health, CrashReport? crash, string? testbox);
+
+    /// <summary>Takes the best pending job the testbox's offer matches, waiting up to its wait for one (a bot acting as a testbox).</summary>
+    [Alias("Consume")]
+    Task<ConsumeResult> Consume(ConsumeAsk ask);
 }

@@ -21,7 +21,7 @@ public sealed class JsonLogSiloFixture(MariaDbFixture database) : SiloFixture(da
 /// </summary>
 public sealed class StructuredLogTests(JsonLogSiloFixture fixture) : IClassFixture<JsonLogSiloFixture>
 {
-    private const string ConsumerCategory = "CompassCi.Api.Testboxes.TestboxConsumer";
+    private const string ConsumerCategory = "CompassCi.Grains.Dispatch.TestboxConsumer";
     private const string JobGrainCategory = "CompassCi.Grains.Jobs.JobGrain";
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

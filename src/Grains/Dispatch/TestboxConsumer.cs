@@ -1,17 +1,17 @@
-using CompassCi.Api.Jobs;
+using System.Globalization;
 using CompassCi.Grains.Accounts;
-using CompassCi.Grains.Dispatch;
 using CompassCi.Grains.Hosts;
 using CompassCi.Grains.Logging;
 using CompassCi.Grains.Testboxes;
 using Microsoft.Extensions.Logging;
 
-namespace CompassCi.Api.Testboxes;
+namespace CompassCi.Grains.Dispatch;
 
 /// <summary>
 /// A testbox taking work, however it asks — the native consume, or compass-ci's boot routes: it is seen in the registry,
 /// a quarantined host gets only its health check, otherwise the dispatcher hands it the best matching job (waiting up to
-/// the request's wait). The endpoints only parse the request and render the <see cref="HandOver"/>.
+/// the request's wait). The endpoints only parse the request and render the <see cref="HandOver"/>; the Orleans front door
+/// (<see cref="IJobsGrain.Consume"/>) runs the same path.
 /// </summary>
 public sealed class TestboxConsumer(
     JobDispatcher dispatcher,
@@ -52,7 +52,7 @@ public sealed class TestboxConsumer(
         // The box no longer waits (only the registry's "requesting" state depends on this).
         sightings.Record(new TestboxSighting(testbox, null, null, null, clock.GetUtcNow().ToUnixTimeMilliseconds(), null));
         var heldUnder = job.LeaseId ?? leaseId;
-        using (logger.BeginScope(LogScope.Of(LogFields.JobId, JobEndpoints.Key(job.Id))))
+        using (logger.BeginScope(LogScope.Of(LogFields.JobId, Key(job.Id))))
         {
             // The one line of a hand-out: where job X went.
             logger.LogInformation("Job {JobId} handed to testbox {Testbox}", job.Id, testbox);
@@ -63,11 +63,13 @@ public sealed class TestboxConsumer(
             // The answer could not reach the testbox: give the job back rather than leave it held by nobody.
             // Fenced on this request's attempt: if a retry of the request has answered the job since, it stays held.
             // Runs later, when the answer is written, outside the scope above: it opens its own.
-            using var givingBack = logger.BeginScope(LogScope.Of(LogFields.JobId, JobEndpoints.Key(job.Id), LogFields.Testbox, testbox, LogFields.Host, host));
-            var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(testbox, leaseId, taken.Attempt);
+            using var givingBack = logger.BeginScope(LogScope.Of(LogFields.JobId, Key(job.Id), LogFields.Testbox, testbox, LogFields.Host, host));
+            var released = await grains.GetGrain<IJobGrain>(Key(job.Id)).Release(testbox, leaseId, taken.Attempt);
             logger.LogInformation("Job {JobId}: testbox {Testbox} hung up before the answer reached it; back in its queue: {Released} (not when a retry of the request has it)", job.Id, testbox, released);
         }), null, host);
     }
+
+    private static string Key(long id) => id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// A testbox of a quarantined host gets no work, except its host's health-check job, assigned straight from the
@@ -80,14 +82,14 @@ public sealed class TestboxConsumer(
             return null;
         }
 
-        var outcome = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(check)).Assign(testbox, leaseId, 0, host);
+        var outcome = await grains.GetGrain<IJobGrain>(Key(check)).Assign(testbox, leaseId, 0, host);
         if (outcome.Job is not { } job)
         {
             return null;
         }
 
         await grains.GetGrain<IQueueGrain>(job.QueueKey).Remove(job.Id);
-        using (logger.BeginScope(LogScope.Of(LogFields.JobId, JobEndpoints.Key(job.Id))))
+        using (logger.BeginScope(LogScope.Of(LogFields.JobId, Key(job.Id))))
         {
             logger.LogInformation("Health-check job {JobId} handed to testbox {Testbox}", job.Id, testbox);
         }
@@ -95,8 +97,8 @@ public sealed class TestboxConsumer(
         var heldUnder = job.LeaseId ?? leaseId;
         return new HandOver(job, heldUnder, Tokens.JobSecret(await tokenKey.GetAsync(), job.Id, heldUnder), async () =>
         {
-            using var givingBack = logger.BeginScope(LogScope.Of(LogFields.JobId, JobEndpoints.Key(job.Id), LogFields.Testbox, testbox, LogFields.Host, host));
-            var released = await grains.GetGrain<IJobGrain>(JobEndpoints.Key(job.Id)).Release(testbox, leaseId, 0);
+            using var givingBack = logger.BeginScope(LogScope.Of(LogFields.JobId, Key(job.Id), LogFields.Testbox, testbox, LogFields.Host, host));
+            var released = await grains.GetGrain<IJobGrain>(Key(job.Id)).Release(testbox, leaseId, 0);
             logger.LogInformation("Health-check job {JobId} returned: testbox {Testbox} hung up (released: {Released})", job.Id, testbox, released);
         });
     }
