@@ -7,10 +7,10 @@ namespace CompassCi.Client.Cluster;
 public sealed class OrleansClientOptions
 {
     /// <summary>The silos' <c>ClusterId</c>.</summary>
-    public string ClusterId { get; set; } = "compass-ci";
+    public string ClusterId { get; set; } = "compassci";
 
     /// <summary>The silos' <c>ServiceId</c>.</summary>
-    public string ServiceId { get; set; } = "compass-ci";
+    public string ServiceId { get; set; } = "compassci";
 
     /// <summary>The MariaDB connection string of the silos' membership table.</summary>
     public string ConnectionString { get; set; } = string.Empty;
