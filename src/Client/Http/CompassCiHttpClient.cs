@@ -89,6 +89,31 @@ public sealed partial class CompassCiHttpClient : ICompassCiClient
         return JobJsonReader.Read(await ReadObjectAsync(response, cancellationToken));
     }
 
+    /// <summary>
+    /// GETs any route of the REST API (a path relative to the base address, e.g. <c>api/v1/queues</c>) as JSON, with
+    /// the same retries as every read: for the views <see cref="ICompassCiClient"/> has no typed call for (queues,
+    /// testboxes, hosts, clusters, fair share, why). A refusal is a <see cref="CompassCiException"/>; an empty 2xx
+    /// answer is an empty object.
+    /// </summary>
+    public async Task<JsonNode> GetJsonAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, idempotent: true, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw (await Problem.ReadAsync(response, cancellationToken)).ToException();
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();
+        }
+        catch (JsonException error)
+        {
+            throw new CompassCiException($"the answer is not JSON: {error.Message}", error);
+        }
+    }
+
     /// <inheritdoc/>
     public async Task<JobPage> ListJobsAsync(JobListQuery query, CancellationToken cancellationToken = default)
     {

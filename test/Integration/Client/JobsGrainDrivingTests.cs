@@ -2,11 +2,7 @@ using CompassCi.Client;
 using CompassCi.Client.Cluster;
 using CompassCi.Contracts.Jobs;
 using CompassCi.Tests.Integration.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orleans;
-using Orleans.Configuration;
-using Orleans.Hosting;
 
 namespace CompassCi.Tests.Integration.Client;
 
@@ -18,31 +14,25 @@ namespace CompassCi.Tests.Integration.Client;
 public sealed class JobsGrainDrivingTests(MariaDbFixture database) : IAsyncLifetime
 {
     private SiloProcess? _silo;
-    private IHost? _clientHost;
+    private OrleansClientHost? _clientHost;
 
-    private IJobsGrain Jobs => _clientHost!.Services.GetRequiredService<IClusterClient>().GetGrain<IJobsGrain>(0);
+    private IJobsGrain Jobs => _clientHost!.Client.GetGrain<IJobsGrain>(0);
 
-    private CompassCiOrleansClient Sdk => new(_clientHost!.Services.GetRequiredService<IClusterClient>());
+    private CompassCiOrleansClient Sdk => new(_clientHost!.Client);
 
     public async ValueTask InitializeAsync()
     {
         var connectionString = await database.CreateMigratedDatabaseAsync("drive");
         var cluster = "dr" + Guid.NewGuid().ToString("N")[..6];
         _silo = await SiloProcess.StartAsync(connectionString, cluster);
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(client => client
-            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster, cluster))
-            .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = ("MySql.Data.MySqlConnector", connectionString)));
-        _clientHost = builder.Build();
-        await _clientHost.StartAsync(TestContext.Current.CancellationToken);
+        _clientHost = await OrleansClientHost.ConnectAsync(connectionString, cluster);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_clientHost is not null)
         {
-            await _clientHost.StopAsync();
-            _clientHost.Dispose();
+            await _clientHost.DisposeAsync();
         }
 
         if (_silo is not null)

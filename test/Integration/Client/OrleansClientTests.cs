@@ -1,10 +1,6 @@
 using CompassCi.Contracts.Jobs;
 using CompassCi.Tests.Integration.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orleans;
-using Orleans.Configuration;
-using Orleans.Hosting;
 
 namespace CompassCi.Tests.Integration.Client;
 
@@ -15,39 +11,23 @@ namespace CompassCi.Tests.Integration.Client;
 public sealed class OrleansClientTests(MariaDbFixture database) : IAsyncLifetime
 {
     private SiloProcess? _silo;
-    private IHost? _clientHost;
+    private OrleansClientHost? _clientHost;
 
-    private IJobsGrain Jobs => _clientHost!.Services.GetRequiredService<IClusterClient>().GetGrain<IJobsGrain>(0);
+    private IJobsGrain Jobs => _clientHost!.Client.GetGrain<IJobsGrain>(0);
 
     public async ValueTask InitializeAsync()
     {
         var connectionString = await database.CreateMigratedDatabaseAsync("client");
         var cluster = "oc" + Guid.NewGuid().ToString("N")[..6];
         _silo = await SiloProcess.StartAsync(connectionString, cluster);
-
-        // What a bot writes: the cluster's name and the membership table to find its gateways in.
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(client => client
-            .Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = cluster;
-                o.ServiceId = cluster;
-            })
-            .UseAdoNetClustering(o =>
-            {
-                o.Invariant = "MySql.Data.MySqlConnector";
-                o.ConnectionString = connectionString;
-            }));
-        _clientHost = builder.Build();
-        await _clientHost.StartAsync(TestContext.Current.CancellationToken);
+        _clientHost = await OrleansClientHost.ConnectAsync(connectionString, cluster);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_clientHost is not null)
         {
-            await _clientHost.StopAsync();
-            _clientHost.Dispose();
+            await _clientHost.DisposeAsync();
         }
 
         if (_silo is not null)

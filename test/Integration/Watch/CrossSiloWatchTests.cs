@@ -3,11 +3,7 @@ using System.Text.Json.Nodes;
 using CompassCi.Contracts.Jobs;
 using CompassCi.Contracts.Watch;
 using CompassCi.Tests.Integration.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orleans;
-using Orleans.Configuration;
-using Orleans.Hosting;
 
 namespace CompassCi.Tests.Integration.Watch;
 
@@ -24,9 +20,9 @@ public sealed class CrossSiloWatchTests(MariaDbFixture database) : IAsyncLifetim
     private SiloProcess? _b;
     private HttpClient? _httpA;
     private HttpClient? _httpB;
-    private IHost? _clientHost;
+    private OrleansClientHost? _clientHost;
 
-    private IJobWatchGrain Watch => _clientHost!.Services.GetRequiredService<IClusterClient>().GetGrain<IJobWatchGrain>(0);
+    private IJobWatchGrain Watch => _clientHost!.Client.GetGrain<IJobWatchGrain>(0);
 
     public async ValueTask InitializeAsync()
     {
@@ -35,20 +31,14 @@ public sealed class CrossSiloWatchTests(MariaDbFixture database) : IAsyncLifetim
         _a = await SiloProcess.StartAsync(connectionString, cluster);
         _b = await SiloProcess.StartAsync(connectionString, cluster);
         (_httpA, _httpB) = (_a.CreateClient(), _b.CreateClient());
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(client => client
-            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster, cluster))
-            .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = ("MySql.Data.MySqlConnector", connectionString)));
-        _clientHost = builder.Build();
-        await _clientHost.StartAsync(TestContext.Current.CancellationToken);
+        _clientHost = await OrleansClientHost.ConnectAsync(connectionString, cluster);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_clientHost is not null)
         {
-            await _clientHost.StopAsync();
-            _clientHost.Dispose();
+            await _clientHost.DisposeAsync();
         }
 
         _httpA?.Dispose();
