@@ -25,6 +25,7 @@ public class JobDocumentReaderTests
         ["cpuloop-2x2.yaml"] = 1,
         ["diskchurn.yaml"] = 2,
         ["filechurn.yaml"] = 1,
+        ["hackbench-pair.yaml"] = 1,
         ["kvcache.yaml"] = 1,
         ["lease-2h.yaml"] = 1,
         ["memspin.yaml"] = 1,
