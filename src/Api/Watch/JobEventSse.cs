@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CompassCi.Api.Jobs;
 
@@ -12,6 +14,12 @@ public static class JobEventSse
 {
     /// <summary>What an idle round writes, so proxies and clients see the stream is alive.</summary>
     public const string KeepAlive = ": waiting\n\n";
+
+    /// <summary>
+    /// Written as the REST answers are (a time's <c>+00:00</c> stays <c>+</c>, not <c>\u002B</c>); control characters are
+    /// still escaped, so a line break never splits <c>data</c>.
+    /// </summary>
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The event's <c>data</c> object: the job's state after the change, when, and the entry's details.</summary>
     public static JsonObject Data(JobEvent change)
@@ -37,6 +45,6 @@ public static class JobEventSse
         // JsonNode writes no raw line breaks (they are escaped in strings), so data stays one line.
         return text.Append("id: ").Append(change.Id).Append('\n')
             .Append("event: ").Append(change.Type).Append('\n')
-            .Append("data: ").Append(Data(change).ToJsonString()).Append("\n\n");
+            .Append("data: ").Append(Data(change).ToJsonString(Relaxed)).Append("\n\n");
     }
 }
