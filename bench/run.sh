@@ -11,6 +11,10 @@
 #   COMPASSCI_BENCH_PORT           loopback port for the silo            (default 3000)
 #   COMPASSCI_BENCH_READY_SECONDS  how long the silo may take to be ready (default 300)
 #   COMPASSCI_BENCH_STOP_SECONDS   how long SIGTERM may take before SIGKILL (default 60)
+#   COMPASSCI_BENCH_SILO_TREE      another checkout whose silo to build and measure with this tree's load generator,
+#                                  for a side-by-side run (git worktree add /tmp/before <rev>; default: this tree)
+#   COMPASSCI_BENCH_PROFILE        a file: record the silo's CPU profile over the whole load with `perf record -g`
+#                                  (the silo writes a perf map for its JIT-compiled code; read it with perf report)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +24,9 @@ port="${COMPASSCI_BENCH_PORT:-3000}"
 ready_seconds="${COMPASSCI_BENCH_READY_SECONDS:-300}"
 stop_seconds="${COMPASSCI_BENCH_STOP_SECONDS:-60}"
 url="http://127.0.0.1:${port}"
-silo_dll="src/Silo/bin/Release/net10.0/CompassCi.Silo.dll"
+# Relative to src/Silo: the silo runs there, as `dotnet run --project src/Silo` runs it, so it reads its appsettings.json
+# (log levels above all: without them every request is logged at Information, which the bench would measure).
+silo_dll="bin/Release/net10.0/CompassCi.Silo.dll"
 bench_dll="bench/LoadGenerator/bin/Release/net10.0/CompassCi.LoadGenerator.dll"
 
 # Something already answering on the port would be benchmarked instead of the fresh silo: refuse.
@@ -29,7 +35,8 @@ if curl -s -o /dev/null --max-time 2 "${url}/readyz"; then
   exit 1
 fi
 
-dotnet build -c Release src/Silo
+silo_tree="${COMPASSCI_BENCH_SILO_TREE:-$repo}"
+dotnet build -c Release "$silo_tree/src/Silo"
 dotnet build -c Release bench/LoadGenerator
 
 data_dir="$(mktemp -d -t compassci-bench.XXXXXX)"
@@ -77,7 +84,8 @@ echo "run.sh: starting silo on ${url}, data in ${data_dir}, log in ${silo_log}"
 CompassCi__DataDirectory="$data_dir" ASPNETCORE_URLS="$url" CompassCi__Results__WebDavUrl="" \
   CompassCi__Quotas__QueuedSoftLimit="${CompassCi__Quotas__QueuedSoftLimit:-100000000}" \
   CompassCi__Quotas__QueuedHardLimit="${CompassCi__Quotas__QueuedHardLimit:-100000000}" \
-  dotnet "$silo_dll" >"$silo_log" 2>&1 &
+  DOTNET_PerfMapEnabled="$([[ -n "${COMPASSCI_BENCH_PROFILE:-}" ]] && echo 1 || echo 0)" \
+  bash -c 'cd "$1/src/Silo" && exec dotnet "$2"' silo "$silo_tree" "$silo_dll" >"$silo_log" 2>&1 &
 silo_pid=$!
 
 deadline=$((SECONDS + ready_seconds))
@@ -101,9 +109,21 @@ silo_cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/${silo_pid}/stat"
 }
 
+profiler_pid=""
+if [[ -n "${COMPASSCI_BENCH_PROFILE:-}" ]]; then
+  perf record -F 499 -g -p "$silo_pid" -o "$COMPASSCI_BENCH_PROFILE" >/dev/null 2>&1 </dev/null &
+  profiler_pid=$!
+fi
+
 cpu_before=$(silo_cpu_seconds)
 status=0
 dotnet "$bench_dll" --url "$url" --silo-pid "$silo_pid" "$@" || status=$?
 cpu_after=$(silo_cpu_seconds)
+if [[ -n "$profiler_pid" ]]; then
+  # perf writes its file on SIGINT.
+  kill -INT "$profiler_pid" 2>/dev/null || true
+  wait "$profiler_pid" 2>/dev/null || true
+  echo "run.sh: silo CPU profile in ${COMPASSCI_BENCH_PROFILE} (perf report -i ${COMPASSCI_BENCH_PROFILE} --no-children)"
+fi
 echo "silo CPU for the run: $(awk -v a="$cpu_after" -v b="$cpu_before" 'BEGIN { printf "%.1f", a - b }') s (user + system)"
 exit "$status"
