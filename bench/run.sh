@@ -13,8 +13,8 @@
 #   COMPASSCI_BENCH_STOP_SECONDS   how long SIGTERM may take before SIGKILL (default 60)
 #   COMPASSCI_BENCH_SILO_TREE      another checkout whose silo to build and measure with this tree's load generator,
 #                                  for a side-by-side run (git worktree add /tmp/before <rev>; default: this tree)
-#   COMPASSCI_BENCH_PROFILE        a file: record the silo's managed stacks over the whole load with dotnet-trace
-#                                  (sampled thread time, ~100 Hz; bench/profile-top.py prints its top frames)
+#   COMPASSCI_BENCH_PROFILE        a file: record the silo's CPU samples over the whole load with perf (199 Hz, flat);
+#                                  bench/profile-top.sh prints the top frames
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -84,6 +84,8 @@ echo "run.sh: starting silo on ${url}, data in ${data_dir}, log in ${silo_log}"
 CompassCi__DataDirectory="$data_dir" ASPNETCORE_URLS="$url" CompassCi__Results__WebDavUrl="" \
   CompassCi__Quotas__QueuedSoftLimit="${CompassCi__Quotas__QueuedSoftLimit:-100000000}" \
   CompassCi__Quotas__QueuedHardLimit="${CompassCi__Quotas__QueuedHardLimit:-100000000}" \
+  DOTNET_PerfMapEnabled="$([[ -n "${COMPASSCI_BENCH_PROFILE:-}" ]] && echo 1 || echo 0)" \
+  DOTNET_EnableWriteXorExecute="$([[ -n "${COMPASSCI_BENCH_PROFILE:-}" ]] && echo 0 || echo 1)" \
   bash -c 'cd "$1/src/Silo" && exec dotnet "$2"' silo "$silo_tree" "$silo_dll" >"$silo_log" 2>&1 &
 silo_pid=$!
 
@@ -110,10 +112,9 @@ silo_cpu_seconds() {
 
 profiler_pid=""
 if [[ -n "${COMPASSCI_BENCH_PROFILE:-}" ]]; then
-  # perf record -g costs more CPU than the silo itself on this kind of VM; dotnet-trace's sampling costs little.
-  tracer="$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")"
-  "$tracer" collect -p "$silo_pid" --profile dotnet-sampled-thread-time --format Speedscope \
-    -o "$COMPASSCI_BENCH_PROFILE" >/dev/null 2>&1 </dev/null &
+  # Flat samples (no call graphs: perf -g costs more CPU than the silo on this kind of VM), JIT-compiled code named
+  # through the perf map the silo writes.
+  perf record -F 199 -p "$silo_pid" -o "$COMPASSCI_BENCH_PROFILE" >/dev/null 2>&1 </dev/null &
   profiler_pid=$!
 fi
 
@@ -122,10 +123,10 @@ status=0
 dotnet "$bench_dll" --url "$url" --silo-pid "$silo_pid" "$@" || status=$?
 cpu_after=$(silo_cpu_seconds)
 if [[ -n "$profiler_pid" ]]; then
-  # dotnet-trace ends its session and writes its files when the silo exits (a background job ignores SIGINT).
+  # perf writes its file when the process it follows exits (a background job ignores SIGINT).
   stop_silo
   wait "$profiler_pid" 2>/dev/null || true
-  echo "run.sh: silo CPU profile in ${COMPASSCI_BENCH_PROFILE} (and its .speedscope.json beside it)"
+  echo "run.sh: silo CPU profile in ${COMPASSCI_BENCH_PROFILE}: bench/profile-top.sh ${COMPASSCI_BENCH_PROFILE}"
 fi
 echo "silo CPU for the run: $(awk -v a="$cpu_after" -v b="$cpu_before" 'BEGIN { printf "%.1f", a - b }') s (user + system)"
 exit "$status"

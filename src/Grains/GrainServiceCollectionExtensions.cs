@@ -58,6 +58,7 @@ public static class GrainServiceCollectionExtensions
             new MySqlConnectionStringBuilder(connectionString) { ConnectionReset = false, AllowUserVariables = true }.ConnectionString));
         services.AddSingleton<GroupCommitter>();
         services.AddSingleton<JobStore>();
+        services.AddSingleton<JobClaimStore>();
         services.AddSingleton<JobQueries>();
         services.AddSingleton<ConsumeRequestStore>();
         services.AddSingleton<SubmitKeyStore>();

@@ -26,6 +26,9 @@ public sealed class JobGrain(
     ILogger<JobGrain> logger)
     : Grain, IJobGrain
 {
+    /// <summary>How many times a command is decided when its write keeps finding the row moved.</summary>
+    private const int MaxDecisions = 3;
+
     private JobRecord? _job;
     private bool _loaded;
 
@@ -173,9 +176,22 @@ public sealed class JobGrain(
             return new JobUpdateOutcome(decided.Unchanged, decided.Refusal, ConflictField: decided.RefusedField);
         }
 
-        if (!await WriteAsync(change, fenceAttempt))
+        // A pending job can be handed out behind this grain's back (a queue's batched claim): when the write finds the row
+        // moved, the command is decided again on the row as it is now, once or twice, as if it had arrived just now.
+        for (var round = 1; !await WriteAsync(change, fenceAttempt); round++)
         {
-            return new JobUpdateOutcome(null, $"job changed meanwhile; it is now in stage '{_job?.Stage}'");
+            if (round == MaxDecisions || _job is null || _job.Version == change.Before.Version)
+            {
+                return new JobUpdateOutcome(null, $"job changed meanwhile; it is now in stage '{_job?.Stage}'");
+            }
+
+            decided = await decide(_job);
+            if (decided.Change is not { } again)
+            {
+                return new JobUpdateOutcome(decided.Unchanged, decided.Refusal, ConflictField: decided.RefusedField);
+            }
+
+            change = again;
         }
 
         logger.LogDebug("Job {JobId}: {Events}", _job.Id, string.Join(", ", change.Events.Select(e => e.Event)));
@@ -244,9 +260,14 @@ public sealed class JobGrain(
         return new EndFacts(lifecycle, ids.Next());
     }
 
+    /// <summary>
+    /// Loads the row once, and again whenever the grain holds it pending: a queue hands pending jobs out with a batched
+    /// claim that writes the row without this grain (see <see cref="Storage.JobClaimStore"/>), so a pending copy may be
+    /// stale. Every other change of a job goes through here.
+    /// </summary>
     private async Task EnsureLoadedAsync()
     {
-        if (!_loaded)
+        if (!_loaded || _job?.Stage == JobStages.Submit)
         {
             await ReloadAsync();
         }

@@ -47,19 +47,28 @@ public sealed class JobTransitions(ReschedulePolicy reschedule, TimeSpan lease, 
             return EndCancelled(job, now, new EndFacts(null, 0), "it was waiting in its queue");
         }
 
+        var terms = LeaseFor(testbox, leaseId, now);
         var assigned = job with
         {
             Stage = JobStages.Boot,
             Testbox = testbox,
             Host = host,
             LeaseId = leaseId,
-            BootTime = Millis(now),
-            // Stage boot's deadline is the lease: unconfirmed by then, the job goes back to its queue.
-            Deadline = Millis(now + lease),
+            BootTime = terms.BootTime,
+            Deadline = terms.Deadline,
             Version = job.Version + 1,
         };
-        return Change(job, assigned, [Event(now, "leased", new JsonObject { ["testbox"] = testbox, ["lease_id"] = leaseId })]);
+        return Change(job, assigned, [terms.Entry]);
     }
+
+    /// <summary>
+    /// What handing a pending job to <paramref name="testbox"/> writes besides the stage, testbox, host and lease: its boot
+    /// time, its deadline and its history entry. The same for every job, so a queue's batched claim writes it without
+    /// loading the job (see <see cref="Storage.JobClaimStore"/>).
+    /// </summary>
+    public JobLease LeaseFor(string testbox, string leaseId, DateTimeOffset now) =>
+        // Stage boot's deadline is the lease: unconfirmed by then, the job goes back to its queue.
+        new(Millis(now), Millis(now + lease), Event(now, "leased", new JsonObject { ["testbox"] = testbox, ["lease_id"] = leaseId }));
 
     /// <summary>
     /// Gives back a job whose hand-over never reached its testbox: only the testbox and lease that hold it may, and only

@@ -10,8 +10,9 @@ namespace CompassCi.Grains.Queues;
 /// <summary>
 /// The pending jobs of one requirement key. Reentrant so that many claims can wait on their database
 /// commits at once (and share them); every change to the in-memory order happens between awaits, so each
-/// job is taken by exactly one claim. The JobGrain's conditional write is the final guard, even against a
-/// second activation of this queue during a failover. Which job is best comes from this silo's fair-share ledger: the
+/// job is taken by exactly one claim. The hand-out's conditional write (a batched claim that moves the row only while the
+/// job is pending, else the JobGrain's versioned write) is the final guard, even against a second activation of this
+/// queue during a failover. Which job is best comes from this silo's fair-share ledger: the
 /// best-ranked account within the highest priority, skipping accounts at their running cap; a claim counts for its
 /// account from before its await until the job is recorded as held, so concurrent claims see it.
 /// </summary>
@@ -19,6 +20,8 @@ namespace CompassCi.Grains.Queues;
 [CollectionAgeLimit(AlwaysActive = true)]
 public sealed class QueueGrain(
     JobStore store,
+    JobClaimStore claims,
+    Lifecycle.JobTransitions transitions,
     UsageLedger ledger,
     QueueLoads loads,
     SchedulerMetrics metrics,
@@ -92,8 +95,7 @@ public sealed class QueueGrain(
             AssignOutcome outcome;
             try
             {
-                outcome = await GrainFactory.GetGrain<IJobGrain>(candidate.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                    .Assign(request.Testbox, request.LeaseId, request.Attempt, request.Host);
+                outcome = await AssignAsync(candidate, request);
             }
             catch
             {
@@ -125,6 +127,27 @@ public sealed class QueueGrain(
             metrics.ClaimConflict();
             logger.LogDebug("Queue {QueueKey} dropped job {JobId}: {Reason}", Key, candidate.Id, outcome.Refusal);
         }
+    }
+
+    /// <summary>
+    /// Hands <paramref name="candidate"/> out: in this silo's next batch of claims, which moves the row only while the job
+    /// is still pending (no job grain is loaded); when that did not move it, through the job's grain, which knows every
+    /// other case (a cancelled job ends, a retried request gets its job again, a job taken elsewhere is refused).
+    /// </summary>
+    private async Task<AssignOutcome> AssignAsync(PendingJob candidate, ClaimRequest request)
+    {
+        var lease = transitions.LeaseFor(request.Testbox, request.LeaseId, clock.GetUtcNow());
+        if (await claims.ClaimAsync(new JobClaim(candidate.Id, request.Testbox, request.LeaseId, request.Attempt, request.Host, lease)) is { } held)
+        {
+            // What the job grain does after its own writes: the fair-share ledger and the counters learn of the hand-out.
+            var change = new JobChange(held with { Stage = JobStages.Submit }, held, [lease.Entry], []);
+            ledger.Record(change.Before, change.After);
+            metrics.Landed(change);
+            return new AssignOutcome(held, null);
+        }
+
+        return await GrainFactory.GetGrain<IJobGrain>(candidate.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Assign(request.Testbox, request.LeaseId, request.Attempt, request.Host);
     }
 
     public async Task<bool> WaitForWork(long knownArrivals, TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -55,9 +55,16 @@ public sealed class GroupCommitter : IAsyncDisposable
     /// <paramref name="resultSql"/> reads right after them. A duplicate key in any of them rolls all of them back
     /// and answers 0.
     /// </summary>
-    internal Task<int> WriteAsync(IReadOnlyList<SqlStatement> statements, string resultSql)
+    internal Task<int> WriteAsync(IReadOnlyList<SqlStatement> statements, string resultSql) => WriteAsync(new JobWrite(statements, resultSql));
+
+    /// <summary>
+    /// Queues a single-row insert (<paramref name="statement"/>, the same row as <paramref name="row"/>); the task ends with
+    /// 1 after the commit (0 for a duplicate key). Inserts of one table that arrive together share one multi-row statement.
+    /// </summary>
+    internal Task<int> InsertAsync(SqlStatement statement, RowInsert row) => WriteAsync(new JobWrite([statement], JobWrite.RowCount, row));
+
+    private Task<int> WriteAsync(JobWrite write)
     {
-        var write = new JobWrite(statements, resultSql);
         ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(write), this);
 
         return write.Completion;
@@ -151,14 +158,23 @@ public sealed class GroupCommitter : IAsyncDisposable
         // START TRANSACTION and COMMIT travel in the same batch as the writes: one round trip per commit.
         await using var batch = new MySqlBatch(connection) { Timeout = _batchTimeoutSeconds };
         batch.BatchCommands.Add(new MySqlBatchCommand("START TRANSACTION"));
-        foreach (var write in group)
+        // Rows of one table's inserts first, several to a statement; then every other write, each as it is. Each
+        // statement is followed by its own result query (MySqlBatch reports no per-command row counts).
+        var shared = SharedInserts(group);
+        foreach (var rows in shared)
         {
-            // MySqlBatch reports no per-command row counts, so each write is followed by its own result query.
+            batch.BatchCommands.Add(MultiRowInsert(rows).ToBatchCommand());
+            batch.BatchCommands.Add(new MySqlBatchCommand(JobWrite.RowCount));
+        }
+
+        var alone = shared.Count == 0 ? group : [.. group.Except(shared.SelectMany(rows => rows))];
+        foreach (var write in alone)
+        {
             write.AddTo(batch);
         }
 
         batch.BatchCommands.Add(new MySqlBatchCommand("COMMIT"));
-        var counts = new List<int>(group.Count);
+        var counts = new List<int>(shared.Count + alone.Count);
         try
         {
             await using var reader = await batch.ExecuteReaderAsync();
@@ -178,16 +194,36 @@ public sealed class GroupCommitter : IAsyncDisposable
             throw;
         }
 
-        if (counts.Count != group.Count)
+        if (counts.Count != shared.Count + alone.Count)
         {
-            throw new InvalidOperationException($"expected {group.Count} results from a shared commit, got {counts.Count}");
+            throw new InvalidOperationException($"expected {shared.Count + alone.Count} results from a shared commit, got {counts.Count}");
         }
 
         _metrics.Committed(group.Count, Stopwatch.GetElapsedTime(started));
-        for (var i = 0; i < group.Count; i++)
+        for (var i = 0; i < shared.Count; i++)
         {
-            group[i].Succeed(counts[i]);
+            // A multi-row insert stores every row or fails whole (and the group is then redone write by write).
+            var stored = counts[i] == shared[i].Count ? 1 : 0;
+            foreach (var write in shared[i])
+            {
+                write.Succeed(stored);
+            }
         }
+
+        for (var i = 0; i < alone.Count; i++)
+        {
+            alone[i].Succeed(counts[shared.Count + i]);
+        }
+    }
+
+    /// <summary>The group's single-row inserts that can share a statement: two or more of the same table and columns.</summary>
+    private static List<List<JobWrite>> SharedInserts(List<JobWrite> group) =>
+        [.. group.Where(w => w.Row is not null).GroupBy(w => w.Row!.Head, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.ToList())];
+
+    private static SqlStatement MultiRowInsert(List<JobWrite> rows)
+    {
+        var values = rows.Select((write, i) => write.Row!.Values($"r{i}_")).ToList();
+        return new SqlStatement(rows[0].Row!.Head + string.Join(", ", values.Select(v => v.Values)), [.. values.SelectMany(v => v.Parameters)]);
     }
 
     private static async Task RollBackQuietlyAsync(MySqlConnection connection)

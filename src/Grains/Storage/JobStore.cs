@@ -35,13 +35,13 @@ public sealed class JobStore : IAsyncDisposable
     public async Task<bool> InsertAsync(JobRecord job, SubmitKey? key = null)
     {
         ArgumentNullException.ThrowIfNull(job);
-        List<SqlStatement> statements = [];
-        if (key is not null)
+        if (key is null)
         {
-            statements.Add(SubmitKeyStore.Insert(key, job.Id, job.SubmitTime));
+            // Alone, the job is one row: it shares a multi-row insert with the other new jobs of its commit.
+            return await InsertDecidedAsync(() => _committer.InsertAsync(InsertJob(job, "VALUES"), new RowInsert(InsertHead, prefix => RowValues(job, prefix))), job);
         }
 
-        statements.Add(InsertJob(job, "VALUES"));
+        List<SqlStatement> statements = [SubmitKeyStore.Insert(key, job.Id, job.SubmitTime), InsertJob(job, "VALUES")];
         return await InsertDecidedAsync(statements, job);
     }
 
@@ -70,12 +70,15 @@ public sealed class JobStore : IAsyncDisposable
     /// time and document is this insert's own, whose answer was lost; otherwise the id was taken (false), or the error
     /// stands.
     /// </summary>
-    private async Task<bool> InsertDecidedAsync(List<SqlStatement> statements, JobRecord first)
+    private Task<bool> InsertDecidedAsync(List<SqlStatement> statements, JobRecord first) =>
+        InsertDecidedAsync(() => _committer.WriteAsync(statements, JobWrite.RowCount), first);
+
+    private async Task<bool> InsertDecidedAsync(Func<Task<int>> insert, JobRecord first)
     {
         Exception? unknown = null;
         try
         {
-            if (await _committer.WriteAsync(statements, JobWrite.RowCount) == 1)
+            if (await insert() == 1)
             {
                 return true;
             }
@@ -216,14 +219,29 @@ public sealed class JobStore : IAsyncDisposable
     {
         var values = prefix.Length == 0 ? InsertValues : InsertValuesWith(prefix);
         var sql = form == "VALUES"
-            ? $"INSERT INTO jobs ({InsertColumns}) VALUES ({values})"
+            ? $"{InsertHead}({values})"
             : $"INSERT INTO jobs ({InsertColumns}) SELECT {values}{condition}";
+        return new SqlStatement(sql, InsertParameters(job, prefix));
+    }
+
+    /// <summary>What every multi-row insert of new jobs starts with; the rows follow (see <see cref="RowValues"/>).</summary>
+    private static readonly string InsertHead = $"INSERT INTO jobs ({InsertColumns}) VALUES ";
+
+    /// <summary>A new job's row, <c>(…)</c>, its parameters named with <paramref name="prefix"/>.</summary>
+    private static (string Values, MySqlParameter[] Parameters) RowValues(JobRecord job, string prefix) =>
+        (RowTexts.GetOrAdd(prefix, p => $"({InsertValuesWith(p)})"), InsertParameters(job, prefix));
+
+    /// <summary>A row's text by prefix: the same few hundred prefixes come back in every commit.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> RowTexts = new(StringComparer.Ordinal);
+
+    private static MySqlParameter[] InsertParameters(JobRecord job, string prefix)
+    {
         var submitted = job.RescheduledFrom is { } original
             ? new JsonObject { ["rescheduled_from"] = original.ToString(CultureInfo.InvariantCulture), ["attempt"] = job.Attempt }
             : null;
         MySqlParameter Q(string name, object? value) => P($"@{prefix}{name}", value);
-        return new SqlStatement(
-            sql,
+        return
+        [
             Q("id", (ulong)job.Id), Q("submit_time", job.SubmitTime), Q("my_account", job.Account), Q("suite", job.Suite),
             Q("tbox_group", job.TboxGroup), Q("testbox", job.Testbox), Q("arch", job.Arch), Q("queue_key", job.QueueKey),
             Q("job_stage", job.Stage), Q("job_health", job.Health), Q("priority", job.Priority), Q("memory_mb", job.MemoryMb),
@@ -231,7 +249,8 @@ public sealed class JobStore : IAsyncDisposable
             Q("attempt", job.Attempt), Q("rescheduled_from", job.RescheduledFrom is { } from ? (ulong)from : null),
             Q("cluster_id", job.ClusterId is { } cluster ? (ulong)cluster : null), Q("queued_at", job.QueuedAt ?? job.SubmitTime),
             Q("result_root", job.ResultRoot), Q("all_params_md5", job.AllParamsMd5),
-            Q("events", Watch.HistoryStamp.Stamp(new JobHistoryEntry(job.SubmitTime, "submitted", submitted), job.Stage, job.Health).ToJson()));
+            Q("events", Watch.HistoryStamp.Stamp(new JobHistoryEntry(job.SubmitTime, "submitted", submitted), job.Stage, job.Health).ToJson()),
+        ];
     }
 
     /// <summary>Every column a job's life changes.</summary>

@@ -17,10 +17,11 @@ internal sealed class JobWrite
     private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _queuedAt = Stopwatch.GetTimestamp();
 
-    public JobWrite(IReadOnlyList<SqlStatement> statements, string resultSql)
+    public JobWrite(IReadOnlyList<SqlStatement> statements, string resultSql, RowInsert? row = null)
     {
         Statements = statements;
         ResultSql = resultSql;
+        Row = row;
         Span = SchedulerTracing.StartDetached(SchedulerTracing.Write);
     }
 
@@ -31,6 +32,12 @@ internal sealed class JobWrite
     public Activity? Span { get; }
 
     public IReadOnlyList<SqlStatement> Statements { get; }
+
+    /// <summary>
+    /// When the write is a single-row insert (its <see cref="Statements"/> are that insert alone, with the row count as
+    /// result), the row, to share a multi-row insert with others; null otherwise.
+    /// </summary>
+    public RowInsert? Row { get; }
 
     /// <summary>
     /// A query run right after the statements, in the same transaction, whose single integer is the result. It may use

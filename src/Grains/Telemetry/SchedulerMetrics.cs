@@ -40,6 +40,7 @@ public sealed class SchedulerMetrics : IDisposable
     private readonly Histogram<double> _barrierWait;
     private readonly Histogram<double> _commitDuration;
     private readonly Histogram<long> _commitWrites;
+    private readonly Histogram<long> _claimBatch;
 
     public SchedulerMetrics(IMeterFactory meters)
     {
@@ -60,6 +61,7 @@ public sealed class SchedulerMetrics : IDisposable
         _barrierWait = _meter.CreateHistogram("compassci.cluster.barrier.wait", "s", "Time a cluster node waited at a barrier, by outcome (reached, abort, retry).", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _commitDuration = _meter.CreateHistogram("compassci.db.commit.duration", "s", "Time of one shared database commit.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _commitWrites = _meter.CreateHistogram("compassci.db.commit.writes", "{write}", "Writes that shared one database commit.", advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = BatchBuckets });
+        _claimBatch = _meter.CreateHistogram("compassci.consume.claim.batch", "{claim}", "Hand-outs that shared one batched claim statement (and its commit).", advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = BatchBuckets });
 
         // Counters without attributes start at 0, so a rate over them exists before the first event.
         foreach (var counter in (Counter<long>[])[_submitted, _handedOut, _rescheduled, _claimConflicts, _clustersAborted])
@@ -137,6 +139,9 @@ public sealed class SchedulerMetrics : IDisposable
         _commitWrites.Record(writes);
         _commitDuration.Record(elapsed.TotalSeconds);
     }
+
+    /// <summary>One batched claim statement carried <paramref name="claims"/> hand-outs.</summary>
+    public void ClaimBatch(int claims) => _claimBatch.Record(claims);
 
     public void Dispose() => _meter.Dispose();
 }

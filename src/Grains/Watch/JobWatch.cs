@@ -43,9 +43,10 @@ public sealed class JobWatch(JobWatchStore store, IGrainFactory grains, IOptions
             }
 
             var wait = remaining < Options.Round ? remaining : Options.Round;
-            if (history.Count > 0 && history[^1].Event.Stage == JobStages.Finish)
+            if (history.Count > 0 && history[^1].Event.Stage is JobStages.Finish or JobStages.Submit)
             {
-                // An ended job changes only by the results pipeline, which writes outside its grain: read again soon.
+                // An ended job changes only by the results pipeline, and a pending one is handed out by its queue's batched
+                // claim: both write outside the job's grain, which cannot say when. Read again soon.
                 await Task.Delay(wait < Options.PollInterval ? wait : Options.PollInterval, clock, cancellationToken);
                 continue;
             }

@@ -14,6 +14,8 @@ internal sealed class Stores : IAsyncDisposable
     /// <summary>The scheduler's meter, with nothing listening: what the stores count goes nowhere here.</summary>
     private static readonly SchedulerMetrics Metrics = new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 
+    private readonly List<MySqlDataSource> _otherPools = [];
+
     private Stores(string connectionString)
     {
         ConnectionString = connectionString;
@@ -24,6 +26,7 @@ internal sealed class Stores : IAsyncDisposable
         ConsumeRequests = new ConsumeRequestStore(DataSource, Committer);
         SubmitKeys = new SubmitKeyStore(DataSource);
         Effects = new JobEffectStore(DataSource, Committer);
+        Claims = new JobClaimStore(DataSource, options, Metrics, NullLogger<JobClaimStore>.Instance);
     }
 
     public string ConnectionString { get; }
@@ -40,13 +43,29 @@ internal sealed class Stores : IAsyncDisposable
 
     public JobEffectStore Effects { get; }
 
+    /// <summary>The batched claim, as one silo has it.</summary>
+    public JobClaimStore Claims { get; }
+
+    /// <summary>Another silo's batched claim on the same database (its own pool): to race <see cref="Claims"/>.</summary>
+    public JobClaimStore SecondClaimStore()
+    {
+        var pool = new MySqlDataSource(DataSource.ConnectionString);
+        _otherPools.Add(pool);
+        return new JobClaimStore(pool, Options.Create(new JobStoreOptions()), Metrics, NullLogger<JobClaimStore>.Instance);
+    }
+
     public static async Task<Stores> CreateAsync(Infrastructure.MariaDbFixture database, string prefix) =>
         new(await database.CreateMigratedDatabaseAsync(prefix));
 
     public async ValueTask DisposeAsync()
     {
+        await Claims.DisposeAsync();
         await Jobs.DisposeAsync();
         await Committer.DisposeAsync();
         await DataSource.DisposeAsync();
+        foreach (var pool in _otherPools)
+        {
+            await pool.DisposeAsync();
+        }
     }
 }

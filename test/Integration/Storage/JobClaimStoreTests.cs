@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using CompassCi.Contracts.Jobs;
+using CompassCi.Grains.Jobs;
+using CompassCi.Grains.Lifecycle;
+using CompassCi.Grains.Storage;
+using CompassCi.Tests.Integration.Infrastructure;
+
+namespace CompassCi.Tests.Integration.Storage;
+
+/// <summary>
+/// The batched claim, straight against MariaDB: claims that arrive together share one statement, and its condition
+/// hands each job out at most once, even to two silos' claim stores racing for the same jobs.
+/// </summary>
+public sealed class JobClaimStoreTests(MariaDbFixture database)
+{
+    private static readonly JobTransitions Transitions = new(new ReschedulePolicy(), TimeSpan.FromMinutes(10));
+
+    private static JobRecord Pending(long id) => new()
+    {
+        Id = id,
+        SubmitTime = 1_000 + id,
+        Account = "acct",
+        Suite = "suite",
+        QueueKey = "arch=x86_64",
+        Stage = JobStages.Submit,
+        Priority = 5,
+        MemoryMb = 0,
+        Version = 1,
+        Document = $"{{\"n\":{id}}}",
+    };
+
+    private static JobClaim Claim(long id, string testbox, string lease, int attempt = 0) =>
+        new(id, testbox, lease, attempt, "host-" + testbox, Transitions.LeaseFor(testbox, lease, DateTimeOffset.FromUnixTimeMilliseconds(5_000)));
+
+    [Fact]
+    public async Task Two_stores_racing_for_the_same_jobs_hand_each_out_exactly_once()
+    {
+        await using var stores = await Stores.CreateAsync(database, "claim");
+        await using var other = stores.SecondClaimStore();
+        const int jobs = 300;
+        Assert.All(await Task.WhenAll(Enumerable.Range(1, jobs).Select(i => stores.Jobs.InsertAsync(Pending(i)))), Assert.True);
+
+        // Every job is claimed twice at once, by a testbox on each "silo": one claim lands, the other finds it gone.
+        var racing = Enumerable.Range(1, jobs).SelectMany(i => new[]
+        {
+            (Id: (long)i, Testbox: $"a-{i}", Answer: stores.Claims.ClaimAsync(Claim(i, $"a-{i}", $"la-{i}"))),
+            (Id: (long)i, Testbox: $"b-{i}", Answer: other.ClaimAsync(Claim(i, $"b-{i}", $"lb-{i}"))),
+        }).ToList();
+        var answers = await Task.WhenAll(racing.Select(c => c.Answer));
+        var claims = racing.Select((c, i) => (c.Id, c.Testbox, Held: answers[i])).ToList();
+
+        foreach (var byJob in claims.GroupBy(c => c.Id))
+        {
+            var winner = Assert.Single(byJob, c => c.Held is not null);
+            var row = (await stores.Jobs.GetAsync(byJob.Key))!;
+            Assert.Equal((JobStages.Boot, winner.Testbox, 2), (row.Stage, row.Testbox, row.Version));
+            Assert.Equal(row, winner.Held);
+        }
+
+        // One leased entry per job in its history, stamped with the state it left the job in.
+        var leased = await Sql.ScalarAsync<long>(stores.ConnectionString,
+            "SELECT COUNT(*) FROM jobs WHERE JSON_LENGTH(events) = 2 AND JSON_VALUE(events, '$[1].event') = 'leased' AND JSON_VALUE(events, '$[1].job_stage') = 'boot'");
+        Assert.Equal(jobs, leased);
+    }
+
+    [Fact]
+    public async Task A_claim_writes_what_an_assignment_writes_and_answers_the_row()
+    {
+        await using var stores = await Stores.CreateAsync(database, "claim");
+        Assert.True(await stores.Jobs.InsertAsync(Pending(11)));
+
+        var claim = Claim(11, "vm-2p8g--h1-0", "lease-11");
+        var held = await stores.Claims.ClaimAsync(claim);
+
+        Assert.NotNull(held);
+        var expected = Transitions.Assign(Pending(11), claim.Testbox, claim.LeaseId, claim.Host, DateTimeOffset.FromUnixTimeMilliseconds(5_000)).Change!.After;
+        Assert.Equal(expected with { QueuedAt = held.QueuedAt }, held);
+        var events = JsonNode.Parse((await stores.Jobs.GetEventsAsync(11))!)!.AsArray();
+        Assert.Equal(JsonNode.Parse("""{"time":5000,"event":"leased","testbox":"vm-2p8g--h1-0","lease_id":"lease-11","job_stage":"boot","job_health":null}"""), events[1], JsonNode.DeepEquals);
+        Assert.Equal(5_000, await Sql.ScalarAsync<long>(stores.ConnectionString, "SELECT changed_at FROM jobs WHERE id = 11"));
+    }
+
+    [Fact]
+    public async Task A_superseded_attempt_a_cancelled_job_and_a_taken_job_are_not_claimed()
+    {
+        await using var stores = await Stores.CreateAsync(database, "claim");
+        foreach (var id in new long[] { 21, 22, 23 })
+        {
+            Assert.True(await stores.Jobs.InsertAsync(Pending(id)));
+        }
+
+        // The request's first attempt is fenced out by its retry, which bumped the attempt first.
+        Assert.Equal(1, await stores.ConsumeRequests.BeginAttemptAsync("req-1", "tb-1", 1));
+        Assert.Equal(2, await stores.ConsumeRequests.BeginAttemptAsync("req-1", "tb-1", 2));
+        await Sql.ExecuteAsync(stores.ConnectionString, "UPDATE jobs SET cancel_requested = 1 WHERE id = 22");
+        Assert.NotNull(await stores.Claims.ClaimAsync(Claim(23, "tb-3", "req-3")));
+
+        var answers = await Task.WhenAll(
+            stores.Claims.ClaimAsync(Claim(21, "tb-1", "req-1", attempt: 1)),
+            stores.Claims.ClaimAsync(Claim(22, "tb-2", "req-2")),
+            stores.Claims.ClaimAsync(Claim(23, "tb-4", "req-4")));
+
+        Assert.All(answers, Assert.Null);
+        Assert.Equal(JobStages.Submit, (await stores.Jobs.GetAsync(21))!.Stage);
+        Assert.Equal(JobStages.Submit, (await stores.Jobs.GetAsync(22))!.Stage);
+        Assert.Equal("tb-3", (await stores.Jobs.GetAsync(23))!.Testbox);
+
+        // The latest attempt lands.
+        Assert.Equal("tb-1", (await stores.Claims.ClaimAsync(Claim(21, "tb-1", "req-1", attempt: 2)))?.Testbox);
+    }
+}
