@@ -1,4 +1,4 @@
-# Starting and stopping one bench silo; sourced by run.sh and suite.sh (not run on its own).
+# Starting and stopping one bench silo, as run.sh does it; sourced by suite.sh (not run on its own).
 #
 #   silo_start TREE DATA_DIR URL LOG   start TREE's built silo in the background on DATA_DIR (sets silo_pid, silo_data_dir)
 #   silo_wait_ready URL SECONDS        wait for GET /readyz = 200; 1 (with the log's tail) if the silo died or took too long
@@ -24,7 +24,6 @@ silo_start() {
   CompassCi__DataDirectory="$data_dir" ASPNETCORE_URLS="$url" CompassCi__Results__WebDavUrl="" \
     CompassCi__Quotas__QueuedSoftLimit="${CompassCi__Quotas__QueuedSoftLimit:-100000000}" \
     CompassCi__Quotas__QueuedHardLimit="${CompassCi__Quotas__QueuedHardLimit:-100000000}" \
-    DOTNET_PerfMapEnabled="$([[ -n "${COMPASSCI_BENCH_PROFILE:-}" ]] && echo 1 || echo 0)" \
     bash -c 'cd "$1/src/Silo" && exec dotnet "$2"' silo "$tree" "$silo_dll" >>"$log" 2>&1 &
   silo_pid=$!
 }

@@ -54,7 +54,14 @@ public static class SuiteReportRun
             await output.WriteLineAsync($"suite results written to {path}");
         }
 
-        return 0;
+        // Speed is judged in the table; a broken guarantee or an item that gave no result fails the suite.
+        var broken = rows.Where(r => r.Kind == FigureKind.PassFail && (r.After != 1 || (withBefore && r.Before != 1))).Select(r => r.Figure).ToArray();
+        if (broken.Length > 0)
+        {
+            await output.WriteLineAsync($"suite FAILED: {string.Join(", ", broken)} did not PASS on every side measured");
+        }
+
+        return broken.Length == 0 ? 0 : 1;
     }
 
     /// <summary>The rows of both sides, joined by key (the after side's rows decide the order).</summary>
