@@ -38,4 +38,25 @@ public sealed record BenchOptions
 
     /// <summary>How long to wait for /readyz before giving up.</summary>
     public int ReadyTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>What to measure: the submit-and-drain run (the default), or one of the suite's other items.</summary>
+    public BenchMode Mode { get; init; } = BenchMode.Run;
+
+    /// <summary>Long-poll mode: testboxes waiting in a long poll, spread over the shapes.</summary>
+    public int Testboxes { get; init; } = 200;
+
+    /// <summary>Long-poll mode: submits per second of the trickle.</summary>
+    public int TrickleRate { get; init; } = 100;
+
+    /// <summary>Long-poll mode: jobs the trickle submits in all.</summary>
+    public int TrickleJobs { get; init; } = 2000;
+
+    /// <summary>Preload mode writes the acknowledged jobs here; restart mode reads them back.</summary>
+    public string? PendingFile { get; init; }
+
+    /// <summary>Restart mode: when the restarted silo process was started, in Unix seconds (the suite's `date +%s.%N`).</summary>
+    public double? RestartedAt { get; init; }
+
+    /// <summary>Suite-report mode: the directory of the suite's per-item JSON files.</summary>
+    public string? ResultsDir { get; init; }
 }

@@ -1,6 +1,6 @@
 namespace CompassCi.LoadGenerator;
 
-/// <summary>Everything a run found, as written to --json. Extraction is null unless --extract-jobs was given.</summary>
+/// <summary>Everything a run found, as written to --json. Extraction is null unless --extract-jobs was given; a preload run has no drain phase.</summary>
 public sealed record BenchReport(
     string Url,
     int Jobs,
@@ -12,6 +12,7 @@ public sealed record BenchReport(
     DateTimeOffset StartedAt,
     IReadOnlyList<PhaseReport> Phases,
     MemoryReport Memory,
+    SiloCpuReport SiloCpu,
     ExactlyOnceReport ExactlyOnce,
     ExtractionReport? Extraction,
     bool TimedOut,

@@ -40,15 +40,27 @@ public static class BenchRun
         }
 
         var before = ReadMemory(options);
+        var cpuBeforeSubmit = ReadCpu(options);
         await output.WriteLineAsync($"run {runId}: submitting {options.Jobs} jobs of ~{JobDocumentWriter.TargetBytes} B over {options.Shapes} shapes with {options.Submitters} submitters");
         var submit = new SubmitPhase(client, options.Url, new JobDocumentWriter(shapes, runId, options.Accounts), options.Jobs, options.Shapes);
         var submitted = await submit.RunAsync(options.Submitters, deadline.Token);
         var pending = ReadMemory(options);
+        var cpuAfterSubmit = ReadCpu(options);
+
+        if (options.Mode == BenchMode.Preload)
+        {
+            // The restart item kills the silo next, so its jobs stay pending; the restart run reads them back.
+            await PendingJobs.WriteAsync(options.PendingFile!, submit.AcceptedJobs, deadline.Token);
+            ReportPrinter.PrintPhasesOnly(output, [PhaseReport.From(submitted)]);
+            await output.WriteLineAsync($"{submitted.Count} pending jobs written to {options.PendingFile}");
+            return submitted.Count == options.Jobs && !submitted.TimedOut ? 0 : 1;
+        }
 
         await output.WriteLineAsync($"draining {submitted.Count} jobs with {options.Consumers} testboxes");
         var drain = new DrainPhase(client, options.Url, shapes, submit.AcceptedPerShape, runId);
         var drained = await drain.RunAsync(options.Consumers, deadline.Token);
         var after = ReadMemory(options);
+        var cpuAfterDrain = ReadCpu(options);
 
         var check = ExactlyOnceChecker.Check(options.Jobs, submitted.Ids, drained.Ids);
         var timedOut = submitted.TimedOut || drained.TimedOut;
@@ -66,6 +78,7 @@ public static class BenchRun
             startedAt,
             [PhaseReport.From(submitted), PhaseReport.From(drained)],
             MemoryReport.From(before, pending, after, submitted.Count),
+            SiloCpuReport.From(cpuBeforeSubmit, cpuAfterSubmit, cpuAfterDrain, drained.Count),
             check,
             extraction,
             timedOut,
@@ -85,6 +98,9 @@ public static class BenchRun
 
         return report.Passed ? 0 : 1;
     }
+
+    private static double? ReadCpu(BenchOptions options) =>
+        options.SiloPid is { } pid ? ProcessCpu.Seconds(pid) : null;
 
     private static MemoryReading? ReadMemory(BenchOptions options) =>
         options.SiloPid is { } pid ? ProcessMemory.Read(pid) : null;

@@ -9,7 +9,8 @@ public static class LoopbackHttpClient
     /// <summary>How long one attempt may take before it counts as a (retryable) failure.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
-    public static HttpClient Create()
+    /// <param name="timeout">Per-attempt timeout; longer than <see cref="RequestTimeout"/> for long polls that may wait 30 s by design.</param>
+    public static HttpClient Create(TimeSpan? timeout = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -29,7 +30,7 @@ public static class LoopbackHttpClient
 
         return new HttpClient(handler, disposeHandler: true)
         {
-            Timeout = RequestTimeout,
+            Timeout = timeout ?? RequestTimeout,
             DefaultRequestVersion = HttpVersion.Version11,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };

@@ -14,6 +14,16 @@ public static class OptionParser
     private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal)
     {
         "--url", "--jobs", "--consumers", "--submitters", "--shapes", "--accounts", "--silo-pid", "--json", "--timeout-seconds", "--ready-timeout-seconds", "--extract-jobs",
+        "--mode", "--testboxes", "--trickle-rate", "--trickle-jobs", "--pending-file", "--restarted-at", "--results-dir",
+    };
+
+    private static readonly Dictionary<string, BenchMode> Modes = new(StringComparer.Ordinal)
+    {
+        ["run"] = BenchMode.Run,
+        ["long-poll"] = BenchMode.LongPoll,
+        ["preload"] = BenchMode.Preload,
+        ["restart"] = BenchMode.Restart,
+        ["suite-report"] = BenchMode.SuiteReport,
     };
 
     public static OptionParseResult Parse(IReadOnlyList<string> args)
@@ -108,6 +118,35 @@ public static class OptionParser
                     error = ReadCount(name, value, MaxSeconds, out var ready);
                     options = options with { ReadyTimeoutSeconds = ready };
                     break;
+                case "--mode":
+                    if (Modes.TryGetValue(value, out var mode)) options = options with { Mode = mode };
+                    else error = $"option --mode needs one of {string.Join(", ", Modes.Keys)}, not '{value}'";
+                    break;
+                case "--testboxes":
+                    error = ReadCount(name, value, MaxWorkers, out var testboxes);
+                    options = options with { Testboxes = testboxes };
+                    break;
+                case "--trickle-rate":
+                    error = ReadCount(name, value, 100_000, out var rate);
+                    options = options with { TrickleRate = rate };
+                    break;
+                case "--trickle-jobs":
+                    error = ReadCount(name, value, MaxJobs, out var trickleJobs);
+                    options = options with { TrickleJobs = trickleJobs };
+                    break;
+                case "--pending-file":
+                    if (string.IsNullOrWhiteSpace(value)) error = "--pending-file needs a file name";
+                    else options = options with { PendingFile = value };
+                    break;
+                case "--restarted-at":
+                    // Unix seconds with a fraction, as `date +%s.%N` prints them.
+                    if (double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var at) && at > 0) options = options with { RestartedAt = at };
+                    else error = $"option --restarted-at needs Unix seconds such as 1764662400.25, not '{value}'";
+                    break;
+                case "--results-dir":
+                    if (string.IsNullOrWhiteSpace(value)) error = "--results-dir needs a directory";
+                    else options = options with { ResultsDir = value };
+                    break;
                 default:
                     // Unreachable while ValueOptions and these cases agree; a loud failure if they drift apart.
                     throw new InvalidOperationException($"option {name} is listed but not handled");
@@ -125,8 +164,23 @@ public static class OptionParser
             return Fail(options, $"--consumers ({options.Consumers}) must be at least --shapes ({options.Shapes})");
         }
 
+        if (ModeProblem(options) is { } problem)
+        {
+            return Fail(options, problem);
+        }
+
         return new OptionParseResult(options, null, ShowHelp: false, selfTest);
     }
+
+    /// <summary>The options a mode cannot run without; checked here so a suite fails at once, not after a preload.</summary>
+    private static string? ModeProblem(BenchOptions options) => options.Mode switch
+    {
+        BenchMode.Preload or BenchMode.Restart when options.PendingFile is null => "--mode preload and --mode restart need --pending-file",
+        BenchMode.Restart when options.RestartedAt is null => "--mode restart needs --restarted-at (Unix seconds when the silo was restarted)",
+        BenchMode.SuiteReport when options.ResultsDir is null => "--mode suite-report needs --results-dir",
+        BenchMode.LongPoll when options.Testboxes < options.Shapes => $"--testboxes ({options.Testboxes}) must be at least --shapes ({options.Shapes})",
+        _ => null,
+    };
 
     /// <summary>Reads a whole number in [minimum, max]; returns the complaint, or null when it is fine.</summary>
     private static string? ReadCount(string name, string value, int max, out int result, int minimum = 1)

@@ -18,4 +18,10 @@ if (parsed.SelfTest)
     return SelfTest.Run(Console.Out);
 }
 
-return await BenchRun.RunAsync(parsed.Options, Console.Out);
+return parsed.Options.Mode switch
+{
+    BenchMode.LongPoll => await LongPollRun.RunAsync(parsed.Options, Console.Out),
+    BenchMode.Restart => await RestartRun.RunAsync(parsed.Options, Console.Out),
+    BenchMode.SuiteReport => await SuiteReportRun.RunAsync(parsed.Options, Console.Out),
+    _ => await BenchRun.RunAsync(parsed.Options, Console.Out),
+};

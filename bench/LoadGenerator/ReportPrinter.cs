@@ -11,6 +11,11 @@ public static class ReportPrinter
     {
         PrintPhases(output, report.Phases);
         PrintMemory(output, report.Memory);
+        if (report.SiloCpu.DrainSecondsPerThousandConsumes is { } per1000)
+        {
+            output.WriteLine(string.Format(Invariant, "silo CPU: submit {0:F1} s, drain {1:F1} s = {2:F2} s per 1,000 consumes", report.SiloCpu.SubmitSeconds, report.SiloCpu.DrainSeconds, per1000));
+        }
+
         PrintExactlyOnce(output, report.ExactlyOnce);
         PrintTargets(output, report);
         if (report.Extraction is { } extraction)
@@ -18,6 +23,9 @@ public static class ReportPrinter
             PrintExtraction(output, extraction);
         }
     }
+
+    /// <summary>The phase table alone, for the suite's items that have no drain or memory figures of their own.</summary>
+    public static void PrintPhasesOnly(TextWriter output, IReadOnlyList<PhaseReport> phases) => PrintPhases(output, phases);
 
     private static void PrintPhases(TextWriter output, IReadOnlyList<PhaseReport> phases)
     {

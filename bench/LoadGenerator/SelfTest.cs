@@ -17,6 +17,7 @@ public sealed class SelfTest
         OptionChecks.Run(test);
         WireFormatChecks.Run(test);
         ExtractionChecks.Run(test);
+        SuiteChecks.Run(test);
 
         foreach (var failure in test._failures)
         {

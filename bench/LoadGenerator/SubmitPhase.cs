@@ -20,6 +20,7 @@ public sealed class SubmitPhase
     private readonly JobDocumentWriter _documents;
     private readonly int _jobs;
     private readonly int[] _acceptedPerShape;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingJob> _accepted = new();
     private int _nextJob = -1;
 
     public SubmitPhase(HttpClient client, Uri baseUrl, JobDocumentWriter documents, int jobs, int shapes)
@@ -33,6 +34,9 @@ public sealed class SubmitPhase
 
     /// <summary>Jobs the server acknowledged per shape: what the drain must find in each queue.</summary>
     public IReadOnlyList<int> AcceptedPerShape => _acceptedPerShape;
+
+    /// <summary>Every acknowledged job with its shape, for the restart item's pending file.</summary>
+    public IReadOnlyCollection<PendingJob> AcceptedJobs => _accepted;
 
     public async Task<PhaseResult> RunAsync(int submitters, CancellationToken deadline)
     {
@@ -105,6 +109,7 @@ public sealed class SubmitPhase
             tally.Latencies.Add(elapsed);
             tally.Ids.Add(id);
             Interlocked.Increment(ref _acceptedPerShape[_documents.ShapeOf(job).Index]);
+            _accepted.Enqueue(new PendingJob(_documents.ShapeOf(job).Index, id));
             return true;
         }
         catch (Exception e) when (RequestFailure.IsTransport(e, deadline))

@@ -20,6 +20,17 @@ public static class Usage
           --json FILE                also write the results as JSON to FILE
           --timeout-seconds T        hard deadline for the whole run          (default 1800)
           --ready-timeout-seconds R  how long to wait for GET /readyz = 200   (default 30)
+          --mode M                   run (default): submit N, drain, check; the suite's other items (bench/suite.sh):
+                                     long-poll     W testboxes wait in long polls, a trickle submits; dispatch latency
+                                     preload       submit N, write them to --pending-file, stop (no drain)
+                                     restart       on a just-restarted silo: first consume, all queues loaded, drain, check
+                                     suite-report  no server: read --results-dir, print the suite's table, --json the whole
+          --testboxes W              long-poll: waiting testboxes             (default 200)
+          --trickle-rate R           long-poll: submits per second            (default 100)
+          --trickle-jobs T           long-poll: jobs submitted in all         (default 2000)
+          --pending-file FILE        preload writes the acknowledged jobs; restart reads them
+          --restarted-at UNIX        restart: when the silo process was started again (date +%s.%N)
+          --results-dir DIR          suite-report: the suite's {before,after}-{item}.json files
           --self-test                check percentile, exactly-once and option code on known inputs
           --help, -h                 this text
 

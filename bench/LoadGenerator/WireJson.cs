@@ -10,4 +10,6 @@ namespace CompassCi.LoadGenerator;
 [JsonSerializable(typeof(JobSubmission))]
 [JsonSerializable(typeof(ConsumeRequest))]
 [JsonSerializable(typeof(BenchReport))]
+[JsonSerializable(typeof(LongPollReport))]
+[JsonSerializable(typeof(RestartReport))]
 public sealed partial class WireJson : JsonSerializerContext;

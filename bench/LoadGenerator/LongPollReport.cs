@@ -1,0 +1,23 @@
+namespace CompassCi.LoadGenerator;
+
+/// <summary>The long-poll item's figures, as written to --json.</summary>
+/// <param name="Settle">How the run knew every testbox was waiting: "metrics" (compassci_consume_waiting reached W) or "fixed 2 s".</param>
+/// <param name="WaitingSeen">compassci_consume_waiting when the trickle started; null when the metric was not available.</param>
+/// <param name="Submit">The trickle's submits: rate and latency of their 201s.</param>
+/// <param name="Dispatch">201 at the submitter to the job's arrival at a waiting testbox.</param>
+public sealed record LongPollReport(
+    string Url,
+    int Testboxes,
+    int Shapes,
+    int WaitSeconds,
+    int TrickleJobs,
+    int TrickleRate,
+    string Settle,
+    double? WaitingSeen,
+    PhaseReport Submit,
+    DispatchSummary Dispatch,
+    int ConsumeErrors,
+    IReadOnlyList<string> ConsumeErrorSamples,
+    ExactlyOnceReport ExactlyOnce,
+    bool TimedOut,
+    bool Passed);
