@@ -161,7 +161,7 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
 
         var password = string.IsNullOrEmpty(options.Password) ? LoadOrCreatePassword(dataDirectory) : options.Password;
 
-        var shared = await TryShareRunningServerAsync(dataDirectory, options, password, logger, ct);
+        var shared = await TryShareRunningServerAsync(binaries.Server, dataDirectory, options, password, logger, ct);
         if (shared is not null)
         {
             return shared;
@@ -401,10 +401,11 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
     }
 
     /// <summary>
-    /// Joins a server that a live owner runs on this data directory, or stops one whose owner is gone.
+    /// Joins a server that a live owner runs on this data directory; takes over one whose owner is gone (a silo killed
+    /// with SIGKILL leaves its server running), or stops it when it cannot.
     /// </summary>
     private static async Task<LocalMariaDb?> TryShareRunningServerAsync(
-        string dataDirectory, LocalMariaDbOptions options, string password, ILogger logger, CancellationToken ct)
+        string serverPath, string dataDirectory, LocalMariaDbOptions options, string password, ILogger logger, CancellationToken ct)
     {
         var serverPid = ReadRunningServerPid(dataDirectory);
         if (serverPid is null)
@@ -430,11 +431,54 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
             return shared;
         }
 
+        if (state is not null && state.ServerPid == serverPid && (options.Port == 0 || options.Port == state.Port)
+            && await TryAdoptAsync(serverPath, serverPid.Value, state, dataDirectory, options, password, logger, ct) is { } adopted)
+        {
+            return adopted;
+        }
+
         logger.LogWarning("Stopping MariaDB {Pid} left running on {DataDirectory} by a process that is gone", serverPid, dataDirectory);
         using var stale = Process.GetProcessById(serverPid.Value);
         await StopAsync(stale, options.ShutdownTimeout, logger);
         return null;
     }
+
+    /// <summary>
+    /// Makes a server whose owner is gone this process's own, as if it had started it: it answers, so stopping it (a
+    /// shutdown that flushes every dirty page) and starting another (a recovery) would only delay the silo's restart —
+    /// by many seconds with a large queue. Null when it does not answer in a moment; the caller stops it then.
+    /// </summary>
+    private static async Task<LocalMariaDb?> TryAdoptAsync(
+        string serverPath, int serverPid, ServerState state, string dataDirectory, LocalMariaDbOptions options, string password, ILogger logger, CancellationToken ct)
+    {
+        var process = Process.GetProcessById(serverPid);
+        var adopted = new LocalMariaDb(process, serverPid, dataDirectory, state.SocketPath, state.Port, options, password, logger);
+        try
+        {
+            if (!await WaitUntilReadyAsync(adopted.RootConnectionString, process, AdoptTimeout, ct))
+            {
+                process.Dispose();
+                return null;
+            }
+
+            await adopted.BootstrapAsync(options.Database, password, ct);
+        }
+        catch (Exception ex) when (ex is TimeoutException or MySqlException or SocketException or IOException)
+        {
+            logger.LogWarning(ex, "MariaDB {Pid}, left running on {DataDirectory} by a process that is gone, does not answer", serverPid, dataDirectory);
+            process.Dispose();
+            return null;
+        }
+
+        WriteState(dataDirectory, state with { OwnerPid = Environment.ProcessId, OwnerStartUtc = CurrentProcessStart() });
+        AppDomain.CurrentDomain.ProcessExit += adopted.OnProcessExit;
+        logger.LogInformation("Took over MariaDB {Pid} on 127.0.0.1:{Port}, left running on {DataDirectory} by a process that is gone", serverPid, state.Port, dataDirectory);
+        adopted.StartSupervising(serverPath);
+        return adopted;
+    }
+
+    /// <summary>How long a server left by a gone owner gets to answer before it is stopped instead of taken over.</summary>
+    private static readonly TimeSpan AdoptTimeout = TimeSpan.FromSeconds(5);
 
     /// <returns>True once a connection succeeds; false if <paramref name="process"/> exits first.</returns>
     private static async Task<bool> WaitUntilReadyAsync(string rootConnectionString, Process? process, TimeSpan timeout, CancellationToken ct)

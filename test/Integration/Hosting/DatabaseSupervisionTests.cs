@@ -87,6 +87,40 @@ public sealed class DatabaseSupervisionTests(ITestOutputHelper output) : Private
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
     }
 
+    [Fact]
+    public async Task A_silo_killed_with_SIGKILL_leaves_its_database_running_and_the_restarted_silo_takes_it_over()
+    {
+        var name = "adp" + Guid.NewGuid().ToString("N")[..6];
+        int databasePid;
+        string job;
+        await using (var killed = await SiloProcess.StartWithPrivateDatabaseAsync(DataDirectory, name))
+        {
+            databasePid = new PrivateDatabaseProcess(DataDirectory).Pid;
+            job = await SubmitAsync(killed);
+            // The silo alone, as `kill -9 <pid>` does (KillAsync ends its whole tree, its database with it).
+            killed.Signal(PrivateDatabaseProcess.SigKill);
+            Assert.NotNull(await killed.WaitForExitAsync(ShutdownBound));
+        }
+
+        Assert.True(PrivateDatabaseProcess.IsRunning(databasePid), "a silo killed with SIGKILL cannot stop its database");
+        var clock = Stopwatch.StartNew();
+        await using var restarted = await SiloProcess.StartWithPrivateDatabaseAsync(DataDirectory, name);
+        output.WriteLine($"restarted on the running mariadbd {databasePid}: ready after {clock.Elapsed.TotalSeconds:0.0} s");
+
+        // The same server, now the new silo's: not stopped and started again (which costs a flush and a recovery).
+        Assert.Equal(databasePid, new PrivateDatabaseProcess(DataDirectory).Pid);
+        Assert.Contains($"Took over MariaDB {databasePid}", restarted.Log(), StringComparison.Ordinal);
+        using var client = restarted.CreateClient();
+        using var consumed = await client.PostAsJsonAsync("/api/v1/testboxes/sup--1/consume", new { wait_seconds = 5 }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, consumed.StatusCode);
+        Assert.Equal(job, (string)(await consumed.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>(TestContext.Current.CancellationToken))!["id"]!);
+
+        // And it stops it when it stops, as a server it started itself.
+        restarted.Signal(PrivateDatabaseProcess.SigTerm);
+        Assert.Equal(0, await restarted.WaitForExitAsync(ShutdownBound));
+        Assert.False(PrivateDatabaseProcess.IsRunning(databasePid), "the taken-over mariadbd outlived the silo");
+    }
+
     private static async Task<string> SubmitAsync(SiloProcess silo)
     {
         using var client = silo.CreateClient();
