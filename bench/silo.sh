@@ -1,4 +1,4 @@
-# Starting and stopping one bench silo, as run.sh does it; sourced by suite.sh (not run on its own).
+# Starting and stopping one bench silo; sourced by run.sh and suite.sh (not run on its own).
 #
 #   silo_start TREE DATA_DIR URL LOG   start TREE's built silo in the background on DATA_DIR (sets silo_pid, silo_data_dir)
 #   silo_wait_ready URL SECONDS        wait for GET /readyz = 200; 1 (with the log's tail) if the silo died or took too long

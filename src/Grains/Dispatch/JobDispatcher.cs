@@ -151,7 +151,7 @@ public sealed class JobDispatcher(
     {
         using var round = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var waits = candidates
-            .Select(key => Quietly(grains.GetGrain<IQueueGrain>(key).WaitForWork(arrivals[key], timeout, round.Token)))
+            .Select(key => Quietly(grains.GetGrain<IQueueGrain>(key).WaitForWork(arrivals[key], timeout, alone: candidates.Count == 1, round.Token)))
             .Append(Quietly(queueKeys.WaitForChangeAsync(indexVersion, round.Token).ContinueWith(_ => true, TaskScheduler.Default)))
             .Append(Quietly(slotFreed.WaitAsync(round.Token).ContinueWith(_ => true, TaskScheduler.Default)))
             .ToList();

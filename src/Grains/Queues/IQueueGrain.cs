@@ -21,9 +21,10 @@ public interface IQueueGrain : IGrainWithStringKey
 
     /// <summary>
     /// Returns true as soon as the queue has received more than <paramref name="knownArrivals"/> jobs,
-    /// false when <paramref name="timeout"/> passes first. Does not block the queue.
+    /// false when <paramref name="timeout"/> passes first. Does not block the queue. A waiter that waits on this queue
+    /// <paramref name="alone"/> (its testbox matches no other) is woken one per arrival, not all of them for each job.
     /// </summary>
-    Task<bool> WaitForWork(long knownArrivals, TimeSpan timeout, CancellationToken cancellationToken = default);
+    Task<bool> WaitForWork(long knownArrivals, TimeSpan timeout, bool alone = false, CancellationToken cancellationToken = default);
 
     /// <summary>Takes a job out of the queue at once (it was cancelled); false when it was not here.</summary>
     Task<bool> Remove(long jobId);

@@ -35,6 +35,9 @@ public sealed class QueueGrain(
 
     private readonly PendingJobs _pending = new();
     private readonly HashSet<long> _claiming = [];
+
+    /// <summary>The testboxes that wait on this queue alone: one is woken per arrival (see <see cref="QueueWaiters"/>).</summary>
+    private readonly QueueWaiters _alone = new();
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _arrivals;
     private QueueLoad _load = new();
@@ -84,6 +87,8 @@ public sealed class QueueGrain(
             var candidate = _pending.Best(request.MemoryMb, ledger);
             if (candidate is null)
             {
+                // A job this claim could not take may suit another waiter that has not looked since it arrived.
+                WakeAnotherIfPending();
                 return new ClaimOutcome(null, arrivals);
             }
 
@@ -113,6 +118,7 @@ public sealed class QueueGrain(
             _claiming.Remove(candidate.Id);
             if (outcome.Job is not null)
             {
+                WakeAnotherIfPending();
                 return new ClaimOutcome(outcome.Job, arrivals);
             }
 
@@ -150,11 +156,16 @@ public sealed class QueueGrain(
             .Assign(request.Testbox, request.LeaseId, request.Attempt, request.Host);
     }
 
-    public async Task<bool> WaitForWork(long knownArrivals, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<bool> WaitForWork(long knownArrivals, TimeSpan timeout, bool alone = false, CancellationToken cancellationToken = default)
     {
         if (_arrivals > knownArrivals)
         {
             return true;
+        }
+
+        if (alone)
+        {
+            return await _alone.WaitAsync(knownArrivals, timeout, cancellationToken);
         }
 
         var arrived = _arrived.Task;
@@ -197,6 +208,15 @@ public sealed class QueueGrain(
         var woken = _arrived;
         _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         woken.TrySetResult();
+        _alone.WakeOne(_arrivals);
+    }
+
+    private void WakeAnotherIfPending()
+    {
+        if (_pending.Count > 0)
+        {
+            _alone.WakeOne(_arrivals);
+        }
     }
 
     private void PublishLoad()

@@ -121,39 +121,10 @@ public sealed class GroupCommitter : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The span of one commit, so that MySqlConnector's spans of its statements land under it. A commit serves many
-    /// callers but a span has one parent: it is the child of the oldest traced write (that caller's trace holds the
-    /// statements themselves), and it and every other traced write link to each other, so each caller's trace leads
-    /// to the commit that made its write durable and the commit names every write it carried. None when no write of
-    /// the group is traced.
-    /// </summary>
-    private static Activity? StartCommitSpan(List<JobWrite> group)
-    {
-        var traced = group.Where(w => w.Span is not null).Select(w => w.Span!).ToList();
-        if (traced.Count == 0)
-        {
-            return null;
-        }
-
-        var links = traced.Skip(1).Select(span => new ActivityLink(span.Context));
-        var commit = SchedulerTracing.Source.StartActivity(SchedulerTracing.GroupCommit, ActivityKind.Internal, traced[0].Context, links: links);
-        if (commit is not null)
-        {
-            commit.SetTag(SchedulerTracing.Writes, group.Count);
-            foreach (var span in traced.Skip(1))
-            {
-                span.AddLink(new ActivityLink(commit.Context));
-            }
-        }
-
-        return commit;
-    }
-
     private async Task CommitTogetherAsync(List<JobWrite> group)
     {
         var started = Stopwatch.GetTimestamp();
-        using var span = StartCommitSpan(group);
+        using var span = CommitSpan.Start(group.Select(w => w.Span));
         await using var connection = await _dataSource.OpenConnectionAsync();
         // START TRANSACTION and COMMIT travel in the same batch as the writes: one round trip per commit.
         await using var batch = new MySqlBatch(connection) { Timeout = _batchTimeoutSeconds };
@@ -265,7 +236,7 @@ public sealed class GroupCommitter : IAsyncDisposable
         {
             try
             {
-                using var span = StartCommitSpan([write]);
+                using var span = CommitSpan.Start([write.Span]);
                 await using var connection = await _dataSource.OpenConnectionAsync();
                 await using var transaction = await connection.BeginTransactionAsync();
                 await using var batch = new MySqlBatch(connection, transaction) { Timeout = _batchTimeoutSeconds };

@@ -57,7 +57,7 @@ public sealed class JobClaimStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(claim);
         var pending = new PendingClaim(claim);
         ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(pending), this);
-        return pending.Done.Task;
+        return pending.Task;
     }
 
     public async ValueTask DisposeAsync()
@@ -92,7 +92,12 @@ public sealed class JobClaimStore : IAsyncDisposable
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                var rows = await RunTransactionAsync(claims);
+                List<JobRecord> rows;
+                using (CommitSpan.Start(batch.Select(p => p.Span)))
+                {
+                    rows = await RunTransactionAsync(claims);
+                }
+
                 _metrics.Committed(claims.Count, Stopwatch.GetElapsedTime(started));
                 _metrics.ClaimBatch(claims.Count);
                 Answer(batch, rows, error: null);
@@ -151,16 +156,16 @@ public sealed class JobClaimStore : IAsyncDisposable
         {
             if (byId.TryGetValue(pending.Claim.JobId, out var row) && ClaimStatements.HeldBy(row, pending.Claim))
             {
-                pending.Done.TrySetResult(row);
+                pending.Answer(row);
             }
             else if (error is not null && (row is null || row.Stage == JobStages.Submit))
             {
                 // Still pending after a failure: this claim did not land, and its caller learns why.
-                pending.Done.TrySetException(error);
+                pending.Fail(error);
             }
             else
             {
-                pending.Done.TrySetResult(null);
+                pending.Answer(null);
             }
         }
     }
@@ -181,7 +186,7 @@ public sealed class JobClaimStore : IAsyncDisposable
             _logger.LogWarning(readError, "A batch of {Count} claims failed and its rows could not be read back", batch.Count);
             foreach (var pending in batch)
             {
-                pending.Done.TrySetException(error);
+                pending.Fail(error);
             }
         }
     }
@@ -199,10 +204,28 @@ public sealed class JobClaimStore : IAsyncDisposable
         }
     }
 
+    /// <summary>A claim waiting for its batch, with its span in its caller's trace (see <see cref="CommitSpan"/>).</summary>
     private sealed class PendingClaim(JobClaim claim)
     {
+        private readonly TaskCompletionSource<JobRecord?> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public JobClaim Claim { get; } = claim;
 
-        public TaskCompletionSource<JobRecord?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Activity? Span { get; } = SchedulerTracing.StartDetached(SchedulerTracing.Write);
+
+        public Task<JobRecord?> Task => _done.Task;
+
+        public void Answer(JobRecord? held)
+        {
+            SchedulerTracing.StopDetached(Span);
+            _done.TrySetResult(held);
+        }
+
+        public void Fail(Exception error)
+        {
+            Span?.SetStatus(ActivityStatusCode.Error, error.Message);
+            SchedulerTracing.StopDetached(Span);
+            _done.TrySetException(error);
+        }
     }
 }
