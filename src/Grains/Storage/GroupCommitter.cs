@@ -13,9 +13,6 @@ namespace CompassCi.Grains.Storage;
 /// </summary>
 public sealed class GroupCommitter : IAsyncDisposable
 {
-    private const int DuplicateKey = 1062;
-    private const int Deadlock = 1213;
-    private const int LockWaitTimeout = 1205;
     private const int MaxLockRetries = 5;
 
     private readonly Channel<JobWrite> _pending = Channel.CreateUnbounded<JobWrite>(new UnboundedChannelOptions { SingleReader = false });
@@ -58,10 +55,10 @@ public sealed class GroupCommitter : IAsyncDisposable
     internal Task<int> WriteAsync(IReadOnlyList<SqlStatement> statements, string resultSql) => WriteAsync(new JobWrite(statements, resultSql));
 
     /// <summary>
-    /// Queues a single-row insert (<paramref name="statement"/>, the same row as <paramref name="row"/>); the task ends with
-    /// 1 after the commit (0 for a duplicate key). Inserts of one table that arrive together share one multi-row statement.
+    /// Queues a single-row insert; the task ends with 1 after the commit (0 for a duplicate key). Inserts of one table that
+    /// arrive together share one multi-row statement.
     /// </summary>
-    internal Task<int> InsertAsync(SqlStatement statement, RowInsert row) => WriteAsync(new JobWrite([statement], JobWrite.RowCount, row));
+    internal Task<int> InsertAsync(RowInsert row) => WriteAsync(new JobWrite(row));
 
     private Task<int> WriteAsync(JobWrite write)
     {
@@ -108,7 +105,7 @@ public sealed class GroupCommitter : IAsyncDisposable
                     await CommitAloneAsync(write);
                 }
             }
-            catch (MySqlException error) when (error.Number is Deadlock or LockWaitTimeout)
+            catch (MySqlException error) when (error.Number is MySqlErrors.Deadlock or MySqlErrors.LockWaitTimeout)
             {
                 // Rolled back whole by the server: run it again, as a write redone alone is.
                 _logger.LogDebug(error, "A write lost a lock race; running it again");
@@ -161,7 +158,7 @@ public sealed class GroupCommitter : IAsyncDisposable
         catch
         {
             // A failed statement stops the batch before COMMIT: roll back so the pooled connection carries no open transaction.
-            await RollBackQuietlyAsync(connection);
+            await MySqlErrors.RollBackQuietlyAsync(connection);
             throw;
         }
 
@@ -195,19 +192,6 @@ public sealed class GroupCommitter : IAsyncDisposable
     {
         var values = rows.Select((write, i) => write.Row!.Values($"r{i}_")).ToList();
         return new SqlStatement(rows[0].Row!.Head + string.Join(", ", values.Select(v => v.Values)), [.. values.SelectMany(v => v.Parameters)]);
-    }
-
-    private static async Task RollBackQuietlyAsync(MySqlConnection connection)
-    {
-        try
-        {
-            await using var rollback = new MySqlCommand("ROLLBACK", connection);
-            await rollback.ExecuteNonQueryAsync();
-        }
-        catch (Exception)
-        {
-            // The connection is broken; the server rolls back on its own when it drops.
-        }
     }
 
     /// <summary>
@@ -248,7 +232,7 @@ public sealed class GroupCommitter : IAsyncDisposable
                 write.Succeed(result);
                 return;
             }
-            catch (MySqlException error) when (error.Number is Deadlock or LockWaitTimeout && attempt < MaxLockRetries)
+            catch (MySqlException error) when (error.Number is MySqlErrors.Deadlock or MySqlErrors.LockWaitTimeout && attempt < MaxLockRetries)
             {
                 // Writes redone alone run side by side, and inserts of one key (a repeated submit_id) can deadlock each
                 // other: the server rolled the victim back whole, so running it again is safe.
@@ -265,7 +249,7 @@ public sealed class GroupCommitter : IAsyncDisposable
     private static Task FailOrReportDuplicate(JobWrite write, Exception error)
     {
         // A duplicate key changes nothing; the caller reads "0 rows" and picks another id.
-        if (error is MySqlException { Number: DuplicateKey })
+        if (error is MySqlException { Number: MySqlErrors.DuplicateKey })
         {
             write.Succeed(0);
         }

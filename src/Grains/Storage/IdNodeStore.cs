@@ -11,7 +11,6 @@ public sealed class IdNodeStore(MySqlDataSource dataSource)
     /// <summary>How many node numbers job ids have room for (10 bits).</summary>
     public const int Nodes = 1024;
 
-    private const int DuplicateKey = 1062;
 
     /// <summary>
     /// Takes a node number for <paramref name="owner"/> for <paramref name="leaseMillis"/>: the lowest one whose lease
@@ -42,7 +41,7 @@ public sealed class IdNodeStore(MySqlDataSource dataSource)
 
                 throw new InvalidOperationException($"all {Nodes} job id node numbers are held by running silos");
             }
-            catch (MySqlException error) when (error.Number == DuplicateKey)
+            catch (MySqlException error) when (error.Number == MySqlErrors.DuplicateKey)
             {
                 // Another silo added the same number at the same moment: look again.
             }

@@ -20,8 +20,6 @@ namespace CompassCi.Grains.Storage;
 /// </remarks>
 public sealed class JobClaimStore : IAsyncDisposable
 {
-    private const int Deadlock = 1213;
-    private const int LockWaitTimeout = 1205;
     private const int MaxLockRetries = 5;
 
     private readonly Channel<PendingClaim> _pending = Channel.CreateUnbounded<PendingClaim>(new UnboundedChannelOptions { SingleReader = false });
@@ -103,7 +101,7 @@ public sealed class JobClaimStore : IAsyncDisposable
                 Answer(batch, rows, error: null);
                 return;
             }
-            catch (MySqlException error) when (error.Number is Deadlock or LockWaitTimeout && attempt < MaxLockRetries)
+            catch (MySqlException error) when (error.Number is MySqlErrors.Deadlock or MySqlErrors.LockWaitTimeout && attempt < MaxLockRetries)
             {
                 // Rolled back (the batch stops at the failed statement and is rolled back below): running it again is safe.
                 _logger.LogDebug(error, "A batch of {Count} claims lost a lock race (attempt {Attempt}); running it again", claims.Count, attempt);
@@ -141,7 +139,7 @@ public sealed class JobClaimStore : IAsyncDisposable
         }
         catch
         {
-            await RollBackQuietlyAsync(connection);
+            await MySqlErrors.RollBackQuietlyAsync(connection);
             throw;
         }
 
@@ -188,19 +186,6 @@ public sealed class JobClaimStore : IAsyncDisposable
             {
                 pending.Fail(error);
             }
-        }
-    }
-
-    private static async Task RollBackQuietlyAsync(MySqlConnection connection)
-    {
-        try
-        {
-            await using var rollback = new MySqlCommand("ROLLBACK", connection);
-            await rollback.ExecuteNonQueryAsync();
-        }
-        catch (Exception)
-        {
-            // The connection is broken; the server rolls back on its own when it drops.
         }
     }
 

@@ -38,7 +38,7 @@ public sealed class JobStore : IAsyncDisposable
         if (key is null)
         {
             // Alone, the job is one row: it shares a multi-row insert with the other new jobs of its commit.
-            return await InsertDecidedAsync(() => _committer.InsertAsync(InsertJob(job, "VALUES"), new RowInsert(InsertHead, prefix => RowValues(job, prefix))), job);
+            return await InsertDecidedAsync(() => _committer.InsertAsync(new RowInsert(InsertHead, prefix => RowValues(job, prefix))), job);
         }
 
         List<SqlStatement> statements = [SubmitKeyStore.Insert(key, job.Id, job.SubmitTime), InsertJob(job, "VALUES")];

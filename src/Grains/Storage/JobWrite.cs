@@ -17,12 +17,21 @@ internal sealed class JobWrite
     private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _queuedAt = Stopwatch.GetTimestamp();
 
-    public JobWrite(IReadOnlyList<SqlStatement> statements, string resultSql, RowInsert? row = null)
+    private IReadOnlyList<SqlStatement>? _statements;
+
+    public JobWrite(IReadOnlyList<SqlStatement> statements, string resultSql)
     {
-        Statements = statements;
+        _statements = statements;
         ResultSql = resultSql;
-        Row = row;
         Span = SchedulerTracing.StartDetached(SchedulerTracing.Write);
+    }
+
+    /// <summary>A single-row insert; its rows count is the result.</summary>
+    public JobWrite(RowInsert row)
+        : this([], RowCount)
+    {
+        Row = row;
+        _statements = null;
     }
 
     /// <summary>
@@ -31,11 +40,14 @@ internal sealed class JobWrite
     /// </summary>
     public Activity? Span { get; }
 
-    public IReadOnlyList<SqlStatement> Statements { get; }
+    /// <summary>
+    /// The statements; for a single-row insert, its row as an insert of its own, made only when the row ends up not
+    /// sharing a multi-row insert.
+    /// </summary>
+    public IReadOnlyList<SqlStatement> Statements => _statements ??= [Row!.Alone()];
 
     /// <summary>
-    /// When the write is a single-row insert (its <see cref="Statements"/> are that insert alone, with the row count as
-    /// result), the row, to share a multi-row insert with others; null otherwise.
+    /// When the write is a single-row insert, the row, to share a multi-row insert with others; null otherwise.
     /// </summary>
     public RowInsert? Row { get; }
 
