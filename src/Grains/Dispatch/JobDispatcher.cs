@@ -34,18 +34,10 @@ public sealed class JobDispatcher(
 
     private async Task<ConsumeOutcome> ServeAsync(ConsumeRequest request, CancellationToken cancellationToken)
     {
-        var attempt = 0;
-        if (request.Retriable)
-        {
-            // Bumping the attempt first fences any assignment of an earlier attempt still in flight (say,
-            // from a silo that just died): after this, that assignment has either landed or never will.
-            attempt = await consumeRequests.BeginAttemptAsync(request.LeaseId, request.Testbox, clock.GetUtcNow().ToUnixTimeMilliseconds());
-            if (attempt > 1 && await store.FindByLeaseAsync(request.Testbox, request.LeaseId) is { } again)
-            {
-                return new ConsumeOutcome(again.Stage == JobStages.Boot ? again : null, attempt);
-            }
-        }
-
+        // A request that may be retried starts as a first attempt: a claim records it, fenced on this token, in the
+        // claim's own commit. Only when that cannot be known to be safe (nothing to claim yet, or the request was asked
+        // before) is the attempt counted on its own, and the request's job looked for, before anything is claimed.
+        var fence = request.Retriable ? new AttemptFence(Guid.NewGuid().ToString("N")) : new AttemptFence(null);
         await queueKeys.EnsureLoadedAsync();
         var deadline = clock.GetUtcNow() + request.Wait;
         // The long-poll wait, from the first time nothing fits until the consume ends; none when the first look finds a job.
@@ -58,18 +50,33 @@ public sealed class JobDispatcher(
                 var indexVersion = queueKeys.Version;
                 var slotFreed = ledger.SlotFreed;
                 var candidates = queueKeys.Candidates(request.Tags);
-                var (job, arrivals, superseded) = await TryClaimAsync(candidates, request, attempt);
+                var (job, arrivals, superseded, _) = await TryClaimAsync(candidates, request, fence);
                 if (job is not null || superseded)
                 {
                     EndWait(wait, job is null ? "none" : "job", job);
-                    return new ConsumeOutcome(job, attempt);
+                    return new ConsumeOutcome(job, fence.Attempt);
+                }
+
+                if (fence.Token is not null)
+                {
+                    // Nothing claimed on the token: count the attempt (it fences off every earlier attempt still in
+                    // flight, say from a silo that just died: after this, its assignment has either landed or never
+                    // will), then answer with the job an earlier attempt took, if any, or look again.
+                    fence = new AttemptFence(null, await consumeRequests.BeginAttemptAsync(request.LeaseId, request.Testbox, clock.GetUtcNow().ToUnixTimeMilliseconds()));
+                    if (fence.Attempt > 1 && await store.FindByLeaseAsync(request.Testbox, request.LeaseId) is { } again)
+                    {
+                        EndWait(wait, again.Stage == JobStages.Boot ? "job" : "none", again);
+                        return new ConsumeOutcome(again.Stage == JobStages.Boot ? again : null, fence.Attempt);
+                    }
+
+                    continue;
                 }
 
                 var remaining = deadline - clock.GetUtcNow();
                 if (remaining <= TimeSpan.Zero)
                 {
                     EndWait(wait, "none", null);
-                    return new ConsumeOutcome(null, attempt);
+                    return new ConsumeOutcome(null, fence.Attempt);
                 }
 
                 wait ??= StartWait(request);
@@ -112,15 +119,15 @@ public sealed class JobDispatcher(
         }
     }
 
-    private async Task<(JobRecord? Job, Dictionary<string, long> Arrivals, bool Superseded)> TryClaimAsync(List<string> candidates, ConsumeRequest request, int attempt)
+    private async Task<(JobRecord? Job, Dictionary<string, long> Arrivals, bool Superseded, bool CountAttempt)> TryClaimAsync(List<string> candidates, ConsumeRequest request, AttemptFence fence)
     {
         var arrivals = new Dictionary<string, long>(StringComparer.Ordinal);
-        var claim = new ClaimRequest(request.Testbox, request.MemoryMb, request.LeaseId, attempt, request.Host);
+        var claim = new ClaimRequest(request.Testbox, request.MemoryMb, request.LeaseId, fence.Attempt, request.Host, fence.Token);
         if (candidates.Count == 1)
         {
             var outcome = await grains.GetGrain<IQueueGrain>(candidates[0]).Claim(claim);
             arrivals[candidates[0]] = outcome.Arrivals;
-            return (outcome.Job, arrivals, outcome.Superseded);
+            return (outcome.Job, arrivals, outcome.Superseded, outcome.CountAttempt);
         }
 
         var peeks = await Task.WhenAll(candidates.Select(async key => (Key: key, Peek: await grains.GetGrain<IQueueGrain>(key).Peek(request.MemoryMb))));
@@ -138,13 +145,13 @@ public sealed class JobDispatcher(
         {
             var outcome = await grains.GetGrain<IQueueGrain>(key).Claim(claim);
             arrivals[key] = Math.Min(arrivals[key], outcome.Arrivals);
-            if (outcome.Job is not null || outcome.Superseded)
+            if (outcome.Job is not null || outcome.Superseded || outcome.CountAttempt)
             {
-                return (outcome.Job, arrivals, outcome.Superseded);
+                return (outcome.Job, arrivals, outcome.Superseded, outcome.CountAttempt);
             }
         }
 
-        return (null, arrivals, false);
+        return (null, arrivals, false, false);
     }
 
     private async Task WaitForWorkAsync(List<string> candidates, Dictionary<string, long> arrivals, long indexVersion, Task slotFreed, TimeSpan timeout, CancellationToken cancellationToken)
@@ -185,4 +192,14 @@ public sealed class JobDispatcher(
             return false;
         }
     }
+}
+
+/// <summary>
+/// What a consume's claims are fenced on: a first attempt's <paramref name="Token"/> (the claim records the attempt;
+/// <see cref="Attempt"/> is then 1 if it lands) or, once counted, the request's <paramref name="Counted"/> attempt (0:
+/// the request cannot be retried, no fence).
+/// </summary>
+internal readonly record struct AttemptFence(string? Token, int Counted = 0)
+{
+    public int Attempt => Token is not null ? 1 : Counted;
 }

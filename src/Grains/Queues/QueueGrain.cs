@@ -129,6 +129,15 @@ public sealed class QueueGrain(
                 return new ClaimOutcome(null, arrivals, Superseded: true);
             }
 
+            if (request.Token is not null)
+            {
+                // A first attempt's claim that did not land: its request was known already, or the job moved. Either
+                // way the consume counts its attempt and claims again fenced on it (the job, if it moved, is then
+                // dropped by that claim); without the count, not even the job's grain could tell it is the latest.
+                Add(candidate);
+                return new ClaimOutcome(null, arrivals, CountAttempt: true);
+            }
+
             // No longer pending (taken through another activation, or gone): drop it and try the next.
             metrics.ClaimConflict();
             logger.LogDebug("Queue {QueueKey} dropped job {JobId}: {Reason}", Key, candidate.Id, outcome.Refusal);
@@ -143,13 +152,18 @@ public sealed class QueueGrain(
     private async Task<AssignOutcome> AssignAsync(PendingJob candidate, ClaimRequest request)
     {
         var lease = transitions.LeaseFor(request.Testbox, request.LeaseId, clock.GetUtcNow());
-        if (await claims.ClaimAsync(new JobClaim(candidate.Id, request.Testbox, request.LeaseId, request.Attempt, request.Host, lease)) is { } held)
+        if (await claims.ClaimAsync(new JobClaim(candidate.Id, request.Testbox, request.LeaseId, request.Attempt, request.Host, lease, request.Token)) is { } held)
         {
             // What the job grain does after its own writes: the fair-share ledger and the counters learn of the hand-out.
             var change = new JobChange(held with { Stage = JobStages.Submit }, held, [lease.Entry], []);
             ledger.Record(change.Before, change.After);
             metrics.Landed(change);
             return new AssignOutcome(held, null);
+        }
+
+        if (request.Token is not null)
+        {
+            return new AssignOutcome(null, "the consume request's first attempt was not recorded as the latest");
         }
 
         return await GrainFactory.GetGrain<IJobGrain>(candidate.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))

@@ -6,8 +6,9 @@ using static CompassCi.Grains.Storage.SqlStatement;
 namespace CompassCi.Grains.Storage;
 
 /// <summary>
-/// The statements of a batch of claims (see <see cref="JobClaimStore"/>): one conditional update of every claimed row,
-/// each row getting its own claim's values through <c>CASE id</c>, and one read of the rows.
+/// The statements of a batch of claims (see <see cref="JobClaimStore"/>): the consume requests that first attempts
+/// record, one conditional update of every claimed row, each row getting its own claim's values through <c>CASE id</c>,
+/// and one read of the rows.
 /// </summary>
 internal static class ClaimStatements
 {
@@ -15,8 +16,11 @@ internal static class ClaimStatements
     /// The update moves a row only while it is pending and not cancelled, and, for a claim with an attempt, while that
     /// attempt is its consume request's latest (a locking read of the fence row, as <see cref="ConsumeRequestStore.FenceCondition"/>).
     /// It writes what <see cref="Lifecycle.JobTransitions.Assign"/> writes; the read returns the rows the claims now hold.
+    /// A first attempt's claim (one with a token) first inserts its consume request with attempt 1 and its token, unless
+    /// the request is already known (then the row is left as it is, and the token fence fails: the request was asked
+    /// before, so the caller counts an attempt and looks for its job first); its update is fenced on the token.
     /// </summary>
-    public static (SqlStatement Update, SqlStatement Read) For(IReadOnlyList<JobClaim> claims)
+    public static (SqlStatement? Record, SqlStatement Update, SqlStatement Read) For(IReadOnlyList<JobClaim> claims)
     {
         ArgumentNullException.ThrowIfNull(claims);
         var parameters = new List<MySqlParameter>(claims.Count * 8);
@@ -40,11 +44,20 @@ internal static class ClaimStatements
             parameters.AddRange([
                 Id("@i" + n, claim.JobId), P("@t" + n, claim.Testbox), P("@h" + n, claim.Host), P("@l" + n, claim.LeaseId),
                 P("@b" + n, claim.Lease.BootTime), P("@d" + n, claim.Lease.Deadline), P("@e" + n, Watch.HistoryStamp.Stamp(claim.Lease.Entry, JobStages.Boot, null).ToJson()),
-                P("@a" + n, claim.Attempt),
+                P("@a" + n, claim.Attempt), P("@k" + n, claim.Token),
             ]);
         }
 
-        var fenced = claims.Any(c => c.Attempt > 0);
+        var firsts = claims.Select((c, i) => (c, i)).Where(x => x.c.Token is not null).ToList();
+        // "ON DUPLICATE KEY UPDATE request_id = request_id" keeps a known request as it is (and locks it), without
+        // INSERT IGNORE's turning of other errors into warnings.
+        var record = firsts.Count == 0 ? null : new SqlStatement(
+            "INSERT INTO consume_requests (request_id, testbox, attempt, created_at, token) VALUES " +
+            string.Join(", ", firsts.Select(x => $"(@l{x.i}, @t{x.i}, 1, @b{x.i}, @k{x.i})")) +
+            " ON DUPLICATE KEY UPDATE request_id = request_id",
+            [.. parameters]);
+
+        var fenced = claims.Any(c => c.Attempt > 0 || c.Token is not null);
         var update =
             "UPDATE jobs SET job_stage = 'boot', " +
             Case("testbox", i => $"@t{i}") + ", " +
@@ -61,7 +74,7 @@ internal static class ClaimStatements
         var held = new SqlStatement(
             $"SELECT {JobRows.Columns} FROM jobs WHERE " + string.Join(" OR ", claims.Select((_, i) => $"(id = @i{i} AND lease_id = @l{i})")),
             [.. parameters]);
-        return (new SqlStatement(update, [.. parameters]), held);
+        return (record, new SqlStatement(update, [.. parameters]), held);
     }
 
     /// <summary>The rows of <paramref name="ids"/>, as <see cref="JobRows"/> reads them.</summary>
@@ -77,7 +90,8 @@ internal static class ClaimStatements
     public static bool HeldBy(JobRecord row, JobClaim claim) =>
         row.Stage == JobStages.Boot && row.LeaseId == claim.LeaseId && row.Testbox == claim.Testbox;
 
-    private static string Fence(JobClaim claim, int i) => claim.Attempt > 0
-        ? $"(SELECT attempt FROM consume_requests WHERE testbox = @t{i} AND request_id = @l{i} LOCK IN SHARE MODE) = @a{i}"
+    private static string Fence(JobClaim claim, int i) =>
+        claim.Token is not null ? $"(SELECT token FROM consume_requests WHERE testbox = @t{i} AND request_id = @l{i} LOCK IN SHARE MODE) = @k{i}"
+        : claim.Attempt > 0 ? $"(SELECT attempt FROM consume_requests WHERE testbox = @t{i} AND request_id = @l{i} LOCK IN SHARE MODE) = @a{i}"
         : "TRUE";
 }

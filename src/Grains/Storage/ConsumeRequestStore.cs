@@ -11,6 +11,12 @@ namespace CompassCi.Grains.Storage;
 /// after the retry looked.
 /// </summary>
 /// <remarks>
+/// The first attempt of a request that finds a job at once does not count itself here: its claim inserts the row
+/// (attempt 1, a token of its own) in the claim's own transaction and is fenced on that token (see
+/// <see cref="JobClaimStore"/>), one commit instead of two. Counting an attempt here clears the token, which fences
+/// such a claim off as a bumped attempt does.
+/// </remarks>
+/// <remarks>
 /// A request id names a request only together with its testbox: testboxes choose their ids on their own (a counter, a
 /// "1"), so the same id from two testboxes is two requests; neither may fence, end or answer the other.
 /// </remarks>
@@ -38,12 +44,13 @@ public sealed class ConsumeRequestStore(MySqlConnector.MySqlDataSource dataSourc
 
     /// <summary>
     /// Records one more attempt of <paramref name="testbox"/>'s consume request <paramref name="requestId"/> and returns
-    /// its number (1 for the first). The row lock orders it against any assignment of an earlier attempt still in flight.
+    /// its number (1 for the first). The row lock orders it against any assignment of an earlier attempt still in flight;
+    /// the cleared token fences off a first attempt's claim (see the remarks above).
     /// </summary>
     public Task<int> BeginAttemptAsync(string requestId, string testbox, long nowMillis) =>
         committer.WriteAsync(
             [new SqlStatement(
-                "INSERT INTO consume_requests (request_id, testbox, attempt, created_at) VALUES (@r, @t, 1, @now) ON DUPLICATE KEY UPDATE attempt = attempt + 1",
+                "INSERT INTO consume_requests (request_id, testbox, attempt, created_at) VALUES (@r, @t, 1, @now) ON DUPLICATE KEY UPDATE attempt = attempt + 1, token = NULL",
                 P("@r", requestId), P("@t", testbox), P("@now", nowMillis))],
             "SELECT attempt FROM consume_requests WHERE testbox = @t AND request_id = @r");
 

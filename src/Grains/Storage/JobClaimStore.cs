@@ -11,7 +11,8 @@ namespace CompassCi.Grains.Storage;
 /// conditional <c>UPDATE</c> of all their rows and one read of the rows it moved, in one transaction and one round trip.
 /// The condition is the job's: still pending, not cancelled, and — for a consume request that may be retried — still
 /// the request's latest attempt (<see cref="ConsumeRequestStore.FenceCondition"/>), so a job is handed out at most
-/// once whatever else runs (another silo's queue, a retry, a JobGrain). No job grain is loaded: the queue already knows
+/// once whatever else runs (another silo's queue, a retry, a JobGrain). A request's first attempt records itself in
+/// the same transaction (its token is the fence), so such a consume costs one commit, not two. No job grain is loaded: the queue already knows
 /// the job is pending, and the answer is the row as the same transaction left it.
 /// </summary>
 /// <remarks>
@@ -117,10 +118,15 @@ public sealed class JobClaimStore : IAsyncDisposable
     /// <summary>The update and the read of what it moved, between START TRANSACTION and COMMIT, in one round trip.</summary>
     private async Task<List<JobRecord>> RunTransactionAsync(List<JobClaim> claims)
     {
-        var (update, read) = ClaimStatements.For(claims);
+        var (record, update, read) = ClaimStatements.For(claims);
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var command = new MySqlBatch(connection) { Timeout = _timeoutSeconds };
         command.BatchCommands.Add(new MySqlBatchCommand("START TRANSACTION"));
+        if (record is not null)
+        {
+            command.BatchCommands.Add(record.ToBatchCommand());
+        }
+
         command.BatchCommands.Add(update.ToBatchCommand());
         command.BatchCommands.Add(read.ToBatchCommand());
         command.BatchCommands.Add(new MySqlBatchCommand("COMMIT"));

@@ -29,8 +29,12 @@ public sealed class JobClaimStoreTests(MariaDbFixture database)
         Document = $"{{\"n\":{id}}}",
     };
 
-    private static JobClaim Claim(long id, string testbox, string lease, int attempt = 0) =>
-        new(id, testbox, lease, attempt, "host-" + testbox, Transitions.LeaseFor(testbox, lease, DateTimeOffset.FromUnixTimeMilliseconds(5_000)));
+    private static JobClaim Claim(long id, string testbox, string lease, int attempt = 0, string? token = null) =>
+        new(id, testbox, lease, attempt, "host-" + testbox, Transitions.LeaseFor(testbox, lease, DateTimeOffset.FromUnixTimeMilliseconds(5_000)), token);
+
+    private static Task<string> RequestRowAsync(Stores stores, string testbox, string request) =>
+        Sql.ScalarAsync<string>(stores.ConnectionString,
+            $"SELECT CONCAT(attempt, ' ', COALESCE(token, '-')) FROM consume_requests WHERE testbox = '{testbox}' AND request_id = '{request}'");
 
     [Fact]
     public async Task Two_stores_racing_for_the_same_jobs_hand_each_out_exactly_once()
@@ -107,5 +111,78 @@ public sealed class JobClaimStoreTests(MariaDbFixture database)
 
         // The latest attempt lands.
         Assert.Equal("tb-1", (await stores.Claims.ClaimAsync(Claim(21, "tb-1", "req-1", attempt: 2)))?.Testbox);
+    }
+
+    [Fact]
+    public async Task A_first_attempt_records_its_request_in_the_claim_and_a_later_count_fences_its_next_claim_off()
+    {
+        await using var stores = await Stores.CreateAsync(database, "claim");
+        foreach (var id in new long[] { 31, 32, 33 })
+        {
+            Assert.True(await stores.Jobs.InsertAsync(Pending(id)));
+        }
+
+        // The first attempt's claim lands and leaves its request behind: attempt 1, its token.
+        Assert.Equal("tb-1", (await stores.Claims.ClaimAsync(Claim(31, "tb-1", "req-1", token: "t1")))?.Testbox);
+        Assert.Equal("1 t1", await RequestRowAsync(stores, "tb-1", "req-1"));
+
+        // Another claim of the same attempt (the consume looking in a second queue) still owns the request.
+        Assert.Equal("tb-1", (await stores.Claims.ClaimAsync(Claim(32, "tb-1", "req-1", token: "t1")))?.Testbox);
+
+        // A retry counts its attempt: the token is cleared, so the first attempt can claim nothing more.
+        Assert.Equal(2, await stores.ConsumeRequests.BeginAttemptAsync("req-1", "tb-1", 6_000));
+        Assert.Equal("2 -", await RequestRowAsync(stores, "tb-1", "req-1"));
+        Assert.Null(await stores.Claims.ClaimAsync(Claim(33, "tb-1", "req-1", token: "t1")));
+        Assert.Equal(JobStages.Submit, (await stores.Jobs.GetAsync(33))!.Stage);
+    }
+
+    [Fact]
+    public async Task A_first_attempt_of_a_request_already_asked_claims_nothing_and_leaves_the_request_as_it_was()
+    {
+        await using var stores = await Stores.CreateAsync(database, "claim");
+        Assert.True(await stores.Jobs.InsertAsync(Pending(41)));
+        Assert.True(await stores.Jobs.InsertAsync(Pending(42)));
+
+        // Asked before and counted (a waiting consume), or recorded by another first attempt's claim: either way the
+        // request is not this attempt's, and the row keeps its attempt and token.
+        Assert.Equal(1, await stores.ConsumeRequests.BeginAttemptAsync("req-a", "tb-a", 1_000));
+        Assert.Null(await stores.Claims.ClaimAsync(Claim(41, "tb-a", "req-a", token: "ta")));
+        Assert.Equal("1 -", await RequestRowAsync(stores, "tb-a", "req-a"));
+
+        Assert.NotNull(await stores.Claims.ClaimAsync(Claim(41, "tb-b", "req-b", token: "first")));
+        Assert.Null(await stores.Claims.ClaimAsync(Claim(42, "tb-b", "req-b", token: "second")));
+        Assert.Equal("1 first", await RequestRowAsync(stores, "tb-b", "req-b"));
+        Assert.Equal(JobStages.Submit, (await stores.Jobs.GetAsync(42))!.Stage);
+
+        // The same request id from another testbox is another request: its first attempt claims.
+        Assert.Equal("tb-c", (await stores.Claims.ClaimAsync(Claim(42, "tb-c", "req-b", token: "third")))?.Testbox);
+    }
+
+    [Fact]
+    public async Task Two_first_attempts_of_one_request_racing_on_two_stores_take_at_most_one_job()
+    {
+        await using var stores = await Stores.CreateAsync(database, "claim");
+        await using var other = stores.SecondClaimStore();
+        const int requests = 100;
+        Assert.All(await Task.WhenAll(Enumerable.Range(1, 2 * requests).Select(i => stores.Jobs.InsertAsync(Pending(i)))), Assert.True);
+
+        // Request i asked twice at once (a retry reaching the other silo while the first is in flight), each attempt
+        // claiming a different job: only the attempt whose token the request row carries may land.
+        var answers = await Task.WhenAll(Enumerable.Range(1, requests).SelectMany(i => new[]
+        {
+            stores.Claims.ClaimAsync(Claim(2 * i - 1, $"tb-{i}", $"req-{i}", token: $"a{i}")),
+            other.ClaimAsync(Claim(2 * i, $"tb-{i}", $"req-{i}", token: $"b{i}")),
+        }));
+
+        for (var i = 1; i <= requests; i++)
+        {
+            var (first, second) = (answers[2 * i - 2], answers[2 * i - 1]);
+            var row = await RequestRowAsync(stores, $"tb-{i}", $"req-{i}");
+            Assert.Equal(first is not null ? $"1 a{i}" : $"1 b{i}", row);
+            Assert.True(first is null || second is null, $"request {i} took two jobs");
+            Assert.True(first is not null || second is not null, $"request {i}: neither attempt landed although one owns the request");
+        }
+
+        Assert.Equal(requests, await Sql.ScalarAsync<long>(stores.ConnectionString, "SELECT COUNT(*) FROM jobs WHERE job_stage = 'boot'"));
     }
 }
