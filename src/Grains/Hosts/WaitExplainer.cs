@@ -138,7 +138,16 @@ public static class WaitExplainer
     {
         ArgumentNullException.ThrowIfNull(testbox);
         ArgumentNullException.ThrowIfNull(requiredTags);
-        return Mismatches(testbox, requiredTags).Count == 0;
+        // A loop, not Mismatches(...).Count: every submit asks this of each testbox seen until one matches.
+        foreach (var (name, value) in requiredTags)
+        {
+            if (!testbox.Tags.TryGetValue(name, out var offered) || !string.Equals(offered, value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Memory in whole GiB when it is a whole number of GiB, else in MiB: <c>8 GiB</c>, <c>1536 MiB</c>.</summary>
