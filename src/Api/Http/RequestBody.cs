@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CompassCi.Api.Http;
@@ -20,21 +21,11 @@ public static class RequestBody
             sizeFeature.MaxRequestBodySize = null;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
         try
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    return (default, TooLarge(limit));
-                }
-
-                // Into memory, so it completes at once: nothing to cancel.
-                await buffer.WriteAsync(chunk.AsMemory(0, read), CancellationToken.None);
-            }
+            return request.ContentLength is { } length
+                ? (await ReadExactlyAsync(request.Body, length, cancellationToken), null)
+                : await ReadChunkedAsync(request.Body, limit, cancellationToken);
         }
         catch (BadHttpRequestException error)
         {
@@ -47,6 +38,48 @@ public static class RequestBody
             // Kestrel reports a chunk size past 32 bits this way ("Bad chunk size data"), and a client that hangs up
             // mid-body too; either way there is no body to take, and whoever is still listening is told so.
             return (default, Problems.Field("body", $"could not be read: {error.Message}"));
+        }
+    }
+
+    /// <summary>
+    /// A body of known length (at most the limit, checked before): read straight into an array of that size, the one
+    /// allocation of a request's body. One shorter than its Content-Length makes Kestrel throw (a 4xx above).
+    /// </summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadExactlyAsync(Stream body, long length, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[length];
+        var filled = 0;
+        int read;
+        while (filled < bytes.Length && (read = await body.ReadAsync(bytes.AsMemory(filled), cancellationToken)) > 0)
+        {
+            filled += read;
+        }
+
+        return bytes.AsMemory(0, filled);
+    }
+
+    /// <summary>A body without Content-Length (chunked): gathered in a pooled chunk until it ends or passes the limit.</summary>
+    private static async Task<(ReadOnlyMemory<byte> Body, IResult? Problem)> ReadChunkedAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return (default, TooLarge(limit));
+                }
+
+                // Into memory, so it completes at once: nothing to cancel.
+                await buffer.WriteAsync(chunk.AsMemory(0, read), CancellationToken.None);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return (buffer.ToArray(), null);

@@ -130,7 +130,9 @@ public static class WaitExplainer
     {
         ArgumentNullException.ThrowIfNull(requiredTags);
         ArgumentNullException.ThrowIfNull(seenRecently);
-        return seenRecently.Any(testbox => Matches(testbox, requiredTags)) ? null : NoMatchMessage(requiredTags, seenRecently);
+        // Listed once: enumerating the tags (a sorted dictionary) for every testbox seen costs an enumerator each time.
+        var wanted = requiredTags.ToArray();
+        return seenRecently.Any(testbox => Offers(testbox, wanted)) ? null : NoMatchMessage(requiredTags, seenRecently);
     }
 
     /// <summary>True when <paramref name="testbox"/> offers every required tag with exactly the required value.</summary>
@@ -138,7 +140,12 @@ public static class WaitExplainer
     {
         ArgumentNullException.ThrowIfNull(testbox);
         ArgumentNullException.ThrowIfNull(requiredTags);
-        // A loop, not Mismatches(...).Count: every submit asks this of each testbox seen until one matches.
+        return Offers(testbox, [.. requiredTags]);
+    }
+
+    /// <summary>A loop, not Mismatches(...).Count: every submit asks this of each testbox seen until one matches.</summary>
+    private static bool Offers(SeenTestbox testbox, KeyValuePair<string, string>[] requiredTags)
+    {
         foreach (var (name, value) in requiredTags)
         {
             if (!testbox.Tags.TryGetValue(name, out var offered) || !string.Equals(offered, value, StringComparison.Ordinal))
