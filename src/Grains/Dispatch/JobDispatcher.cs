@@ -50,7 +50,7 @@ public sealed class JobDispatcher(
                 var indexVersion = queueKeys.Version;
                 var slotFreed = ledger.SlotFreed;
                 var candidates = queueKeys.Candidates(request.Tags);
-                var (job, arrivals, superseded, _) = await TryClaimAsync(candidates, request, fence);
+                var (job, arrivals, superseded) = await TryClaimAsync(candidates, request, fence);
                 if (job is not null || superseded)
                 {
                     EndWait(wait, job is null ? "none" : "job", job);
@@ -119,7 +119,7 @@ public sealed class JobDispatcher(
         }
     }
 
-    private async Task<(JobRecord? Job, Dictionary<string, long> Arrivals, bool Superseded, bool CountAttempt)> TryClaimAsync(List<string> candidates, ConsumeRequest request, AttemptFence fence)
+    private async Task<(JobRecord? Job, Dictionary<string, long> Arrivals, bool Superseded)> TryClaimAsync(List<string> candidates, ConsumeRequest request, AttemptFence fence)
     {
         var arrivals = new Dictionary<string, long>(StringComparer.Ordinal);
         var claim = new ClaimRequest(request.Testbox, request.MemoryMb, request.LeaseId, fence.Attempt, request.Host, fence.Token);
@@ -127,7 +127,7 @@ public sealed class JobDispatcher(
         {
             var outcome = await grains.GetGrain<IQueueGrain>(candidates[0]).Claim(claim);
             arrivals[candidates[0]] = outcome.Arrivals;
-            return (outcome.Job, arrivals, outcome.Superseded, outcome.CountAttempt);
+            return (outcome.Job, arrivals, outcome.Superseded);
         }
 
         var peeks = await Task.WhenAll(candidates.Select(async key => (Key: key, Peek: await grains.GetGrain<IQueueGrain>(key).Peek(request.MemoryMb))));
@@ -145,13 +145,14 @@ public sealed class JobDispatcher(
         {
             var outcome = await grains.GetGrain<IQueueGrain>(key).Claim(claim);
             arrivals[key] = Math.Min(arrivals[key], outcome.Arrivals);
+            // A first attempt whose request was known goes no further: the caller counts the attempt before any claim.
             if (outcome.Job is not null || outcome.Superseded || outcome.CountAttempt)
             {
-                return (outcome.Job, arrivals, outcome.Superseded, outcome.CountAttempt);
+                return (outcome.Job, arrivals, outcome.Superseded);
             }
         }
 
-        return (null, arrivals, false, false);
+        return (null, arrivals, false);
     }
 
     private async Task WaitForWorkAsync(List<string> candidates, Dictionary<string, long> arrivals, long indexVersion, Task slotFreed, TimeSpan timeout, CancellationToken cancellationToken)
