@@ -74,7 +74,7 @@ public static class TestboxEndpoints
 
         if (answer.Job is { } handOver)
         {
-            return new HandOverResult(handOver, http => Results.Json(JobJson.RenderForTestbox(handOver.Job, handOver.JobSecret)).ExecuteAsync(http));
+            return new HandOverResult(handOver, http => TestboxJobWriter.WriteAsync(http, handOver.Job, handOver.JobSecret));
         }
 
         if (answer.Quarantine is { } gate)

@@ -13,7 +13,7 @@ namespace CompassCi.Grains.Dispatch;
 /// the request's wait). The endpoints only parse the request and render the <see cref="HandOver"/>; the Orleans front door
 /// (<see cref="IJobsGrain.Consume"/>) runs the same path.
 /// </summary>
-public sealed class TestboxConsumer(
+public sealed partial class TestboxConsumer(
     JobDispatcher dispatcher,
     QuarantinedHosts quarantined,
     TestboxSightings sightings,
@@ -35,7 +35,7 @@ public sealed class TestboxConsumer(
         // Every line logged while the box asks (here and in what the dispatcher runs on this flow) names the box.
         using var asking = logger.BeginScope(LogScope.Of(LogFields.Testbox, testbox, LogFields.Host, host));
         var now = clock.GetUtcNow();
-        var tagsJson = new System.Text.Json.Nodes.JsonObject(offered.Select(t => KeyValuePair.Create(t.Key, (System.Text.Json.Nodes.JsonNode?)t.Value))).ToJsonString();
+        var tagsJson = TagsJson(offered);
         sightings.Record(new TestboxSighting(testbox, host, tagsJson, memoryMb == long.MaxValue ? null : memoryMb, now.ToUnixTimeMilliseconds(), (now + wait).ToUnixTimeMilliseconds()));
         var gate = await quarantined.GateAsync(host);
         if (gate.Quarantined)
@@ -55,7 +55,7 @@ public sealed class TestboxConsumer(
         using (logger.BeginScope(LogScope.Of(LogFields.JobId, Key(job.Id))))
         {
             // The one line of a hand-out: where job X went.
-            logger.LogInformation("Job {JobId} handed to testbox {Testbox}", job.Id, testbox);
+            LogHandedOut(logger, job.Id, testbox);
         }
 
         return new ConsumeAnswer(new HandOver(job, heldUnder, Tokens.JobSecret(await tokenKey.GetAsync(), job.Id, heldUnder), async () =>
@@ -70,6 +70,28 @@ public sealed class TestboxConsumer(
     }
 
     private static string Key(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The one line of every hand-out; generated, so a hand-out neither boxes the id nor looks the template up.</summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} handed to testbox {Testbox}")]
+    private static partial void LogHandedOut(ILogger logger, long jobId, string testbox);
+
+    /// <summary>The offered tags as the registry keeps them: one JSON object, written without a tree of nodes.</summary>
+    private static string TagsJson(IReadOnlyDictionary<string, string> offered)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in offered)
+            {
+                writer.WriteString(name, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>
     /// A testbox of a quarantined host gets no work, except its host's health-check job, assigned straight from the
