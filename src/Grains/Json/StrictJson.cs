@@ -38,9 +38,33 @@ public static class StrictJson
             return (null, NotText("a key"));
         }
 
-        return FirstNonText(root, "") is { } path
+        // Only an escaped string can hold a lone surrogate (the raw bytes are valid UTF-8): the tree, which reads every
+        // string and spells every path on its way, is walked only to say where one is.
+        return AnyEscapedNonText(utf8) && FirstNonText(root, "") is { } path
             ? (null, NotText(path.Length == 0 ? "the value" : path))
             : (root, null);
+    }
+
+    /// <summary>Whether some escaped string or key of the (well-formed) <paramref name="utf8"/> does not unescape to text.</summary>
+    private static bool AnyEscapedNonText(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    _ = reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static string NotText(string where) =>
