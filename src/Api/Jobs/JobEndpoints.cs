@@ -74,12 +74,23 @@ public static class JobEndpoints
         var outcome = await submitter.SubmitAsync(document);
         return outcome.Status switch
         {
-            SubmitStatus.Created => Results.Json(Render(outcome), statusCode: StatusCodes.Status201Created),
-            SubmitStatus.AlreadySubmitted => Results.Json(Render(outcome), statusCode: StatusCodes.Status200OK),
+            SubmitStatus.Created => Answer(outcome, StatusCodes.Status201Created),
+            SubmitStatus.AlreadySubmitted => Answer(outcome, StatusCodes.Status200OK),
             SubmitStatus.SubmitIdConflict => Problems.Invalid(outcome.Errors, StatusCodes.Status409Conflict),
             SubmitStatus.QuotaExceeded => QuotaExceeded(request.HttpContext, outcome, quotas.Value.RetryAfterSeconds),
             _ => Problems.Invalid(outcome.Errors, outcome.IsUnsupportedContentType ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status400BadRequest),
         };
+    }
+
+    /// <summary>The submit's answer: one job written straight from its document; a multi-node job as <see cref="Render"/> builds it.</summary>
+    private static IResult Answer(SubmitOutcome outcome, int status)
+    {
+        if (outcome.Jobs is not [var (job, document)] || job.ClusterId is not null)
+        {
+            return Results.Json(Render(outcome), statusCode: status);
+        }
+
+        return new WrittenResult(http => JobJsonWriter.RespondAsync(http, status, body => JobJsonWriter.WriteSubmitted(body, job, document, outcome.Warnings), job.Document.Length + 2048));
     }
 
     /// <summary>429: the account's queued jobs are at its hard limit. Worth trying again once some of them have started.</summary>
@@ -140,7 +151,7 @@ public static class JobEndpoints
 
         if (outcome.Warnings.Count > 0)
         {
-            answer["warnings"] = new JsonArray([.. outcome.Warnings.Select(w => (JsonNode)w)]);
+            answer[JobJsonWriter.WarningsField] = new JsonArray([.. outcome.Warnings.Select(w => (JsonNode)w)]);
         }
 
         return answer;

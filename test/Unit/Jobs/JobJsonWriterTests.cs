@@ -4,15 +4,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CompassCi.Api.Jobs;
 using CompassCi.Grains.Jobs;
+using CompassCi.Grains.Submit;
 
 namespace CompassCi.Tests.Unit.Jobs;
 
 /// <summary>
-/// The consume answer written from the document's bytes must be what the node tree gives: <see cref="JobJson.Render"/>
-/// over the document without its secrets, then the secrets (unless missing or null) and the job secret, serialized as
-/// the JSON result did — compared byte for byte.
+/// The answers written without a tree must be what the tree gives, compared byte for byte: the consume answer is
+/// <see cref="JobJson.Render"/> over the document without its secrets, then the secrets (unless missing or null) and the
+/// job secret; the submit answer is <see cref="JobEndpoints.Render"/>'s; both serialized as a JSON result did.
 /// </summary>
-public sealed class TestboxJobWriterTests
+public sealed class JobJsonWriterTests
 {
     private const string Secret = "s3cr3t-for-this-job";
 
@@ -27,6 +28,7 @@ public sealed class TestboxJobWriterTests
         """{"job_secret":"forged","suite":"s","secrets":{"k":"v"}}""",
         """{"name":"caf\u00e9 <b>&amp;</b> 'quoted' \"x\"","emoji":"\ud83d\ude00","esc\u0061ped":"\n\t"}""",
         """{"suite":"s","lkp_vars":{"job_state":"forged"},"crash":"forged","abort":true}""",
+        """{"suite":"s","warnings":["the submitter's own"],"memory":"1G"}""",
         """[1,2,3]""",
         """{}""",
     };
@@ -40,6 +42,31 @@ public sealed class TestboxJobWriterTests
             Assert.Equal(Tree(job), Streamed(job));
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void The_submit_answer_is_the_tree_s_byte_for_byte(string document)
+    {
+        foreach (var warnings in new[] { Array.Empty<string>(), ["no testbox serves this queue", "quota: 90 % used"] })
+        {
+            var job = Pending(document);
+            var output = new ArrayBufferWriter<byte>();
+            JobJsonWriter.WriteSubmitted(output, job, Parsed(document), warnings);
+            var tree = JobEndpoints.Render(new SubmitOutcome(SubmitStatus.Created, [(job, Parsed(document))], new Dictionary<string, string[]>(), warnings));
+            Assert.Equal(JsonSerializer.Serialize(tree, AsJsonResult), Encoding.UTF8.GetString(output.WrittenSpan));
+        }
+    }
+
+    [Fact]
+    public void The_submit_answer_leaves_the_parsed_document_as_it_was()
+    {
+        var document = Parsed("""{"suite":"s","secrets":{"k":"v"},"id":"1"}""");
+        var before = document.ToJsonString();
+        JobJsonWriter.WriteSubmitted(new ArrayBufferWriter<byte>(), Pending("{}"), document, ["w"]);
+        Assert.Equal(before, document.ToJsonString());
+    }
+
+    private static JsonObject Parsed(string document) => JsonNode.Parse(document) as JsonObject ?? [];
 
     [Fact]
     public void The_answer_carries_the_secrets_and_the_job_secret_once_and_the_server_s_fields()
@@ -59,7 +86,7 @@ public sealed class TestboxJobWriterTests
     private static string Streamed(JobRecord job)
     {
         var output = new ArrayBufferWriter<byte>();
-        TestboxJobWriter.Write(output, job, Secret);
+        JobJsonWriter.WriteForTestbox(output, job, Secret);
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
