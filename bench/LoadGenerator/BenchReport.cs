@@ -1,6 +1,7 @@
 namespace CompassCi.LoadGenerator;
 
 /// <summary>Everything a run found, as written to --json. Extraction is null unless --extract-jobs was given; a preload run has no drain phase.</summary>
+/// <param name="LoadGeneratorCpu">Last, being the newest: readers of older files find every earlier field where it was.</param>
 public sealed record BenchReport(
     string Url,
     int Jobs,
@@ -16,4 +17,5 @@ public sealed record BenchReport(
     ExactlyOnceReport ExactlyOnce,
     ExtractionReport? Extraction,
     bool TimedOut,
-    bool Passed);
+    bool Passed,
+    LoadGeneratorCpuReport LoadGeneratorCpu);

@@ -20,10 +20,6 @@ public static class BenchRun
             return 3;
         }
 
-        // Loops are async, but the runtime only adds pool threads slowly; start with enough so C + S loops begin at once.
-        ThreadPool.GetMinThreads(out var workers, out var completion);
-        ThreadPool.SetMinThreads(Math.Max(workers, Math.Min(options.Consumers + options.Submitters, 512)), completion);
-
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(options.TimeoutSeconds));
         using var client = LoopbackHttpClient.Create();
         var startedAt = DateTimeOffset.UtcNow;
@@ -41,26 +37,30 @@ public static class BenchRun
 
         var before = ReadMemory(options);
         var cpuBeforeSubmit = ReadCpu(options);
+        var ownCpuBeforeSubmit = LoadGeneratorCpuReport.Now();
         await output.WriteLineAsync($"run {runId}: submitting {options.Jobs} jobs of ~{JobDocumentWriter.TargetBytes} B over {options.Shapes} shapes with {options.Submitters} submitters");
-        var submit = new SubmitPhase(client, options.Url, new JobDocumentWriter(shapes, runId, options.Accounts), options.Jobs, options.Shapes);
+        var submit = new SubmitPhase(options.Url, new JobDocumentWriter(shapes, runId, options.Accounts), options.Jobs, options.Shapes);
         var submitted = await submit.RunAsync(options.Submitters, deadline.Token);
         var pending = ReadMemory(options);
         var cpuAfterSubmit = ReadCpu(options);
+        var ownCpuAfterSubmit = LoadGeneratorCpuReport.Now();
 
         if (options.Mode == BenchMode.Preload)
         {
             // The restart item kills the silo next, so its jobs stay pending; the restart run reads them back.
             await PendingJobs.WriteAsync(options.PendingFile!, submit.AcceptedJobs, deadline.Token);
             ReportPrinter.PrintPhasesOnly(output, [PhaseReport.From(submitted)]);
+            await output.WriteLineAsync(LoadGeneratorCpuReport.From(ownCpuBeforeSubmit, ownCpuAfterSubmit, null, submitted.Count, 0).Describe());
             await output.WriteLineAsync($"{submitted.Count} pending jobs written to {options.PendingFile}");
             return submitted.Count == options.Jobs && !submitted.TimedOut ? 0 : 1;
         }
 
         await output.WriteLineAsync($"draining {submitted.Count} jobs with {options.Consumers} testboxes");
-        var drain = new DrainPhase(client, options.Url, shapes, submit.AcceptedPerShape, runId);
+        var drain = new DrainPhase(options.Url, shapes, submit.AcceptedPerShape, runId);
         var drained = await drain.RunAsync(options.Consumers, deadline.Token);
         var after = ReadMemory(options);
         var cpuAfterDrain = ReadCpu(options);
+        var ownCpuAfterDrain = LoadGeneratorCpuReport.Now();
 
         var check = ExactlyOnceChecker.Check(options.Jobs, submitted.Ids, drained.Ids);
         var timedOut = submitted.TimedOut || drained.TimedOut;
@@ -82,7 +82,8 @@ public static class BenchRun
             check,
             extraction,
             timedOut,
-            check.Passed && !timedOut && (extraction?.Passed ?? true));
+            check.Passed && !timedOut && (extraction?.Passed ?? true),
+            LoadGeneratorCpuReport.From(ownCpuBeforeSubmit, ownCpuAfterSubmit, ownCpuAfterDrain, submitted.Count, drained.Count));
 
         ReportPrinter.Print(output, report);
         if (options.JsonPath is { } path)

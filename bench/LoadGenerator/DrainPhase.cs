@@ -10,15 +10,13 @@ namespace CompassCi.LoadGenerator;
 /// </summary>
 public sealed class DrainPhase
 {
-    private readonly HttpClient _client;
     private readonly Uri _baseUrl;
     private readonly IReadOnlyList<TagShape> _shapes;
     private readonly long[] _remainingPerShape;
     private readonly string _runId;
 
-    public DrainPhase(HttpClient client, Uri baseUrl, IReadOnlyList<TagShape> shapes, IReadOnlyList<int> expectedPerShape, string runId)
+    public DrainPhase(Uri baseUrl, IReadOnlyList<TagShape> shapes, IReadOnlyList<int> expectedPerShape, string runId)
     {
-        _client = client;
         _baseUrl = baseUrl;
         _shapes = shapes;
         _remainingPerShape = expectedPerShape.Select(n => (long)n).ToArray();
@@ -32,8 +30,8 @@ public sealed class DrainPhase
         {
             // c mod K: consumers spread evenly, each shape getting floor(C/K) or one more.
             var shape = _shapes[c % _shapes.Count];
-            var testbox = new TestboxConsumer(_client, _baseUrl, shape, $"{shape.TboxGroup}--bench-{c}", $"{_runId}-{c}");
-            return Task.Run(() => testbox.RunAsync(() => Volatile.Read(ref _remainingPerShape[shape.Index]) > 0, OnJobTaken(shape), deadline), CancellationToken.None);
+            var testbox = new TestboxConsumer(_baseUrl, shape, $"{shape.TboxGroup}--bench-{c}", $"{_runId}-{c}");
+            return LoopThreads.Start(() => testbox.Run(() => Volatile.Read(ref _remainingPerShape[shape.Index]) > 0, OnJobTaken(shape), deadline));
         });
 
         var tallies = await Task.WhenAll(loops);

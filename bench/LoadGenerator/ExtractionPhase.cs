@@ -27,9 +27,9 @@ public sealed class ExtractionPhase(HttpClient client, BenchOptions options, str
         var phaseRun = runId + "x";
 
         await output.WriteLineAsync($"extraction: submitting {jobs} jobs, taking them with {workers} testboxes");
-        var submit = new SubmitPhase(client, options.Url, new JobDocumentWriter(shapes, phaseRun, options.Accounts), jobs, options.Shapes);
+        var submit = new SubmitPhase(options.Url, new JobDocumentWriter(shapes, phaseRun, options.Accounts), jobs, options.Shapes);
         var submitted = await submit.RunAsync(options.Submitters, deadline) with { Name = "x-submit" };
-        var taken = await new DrainPhase(client, options.Url, shapes, submit.AcceptedPerShape, phaseRun).RunAsync(workers, deadline) with { Name = "x-take" };
+        var taken = await new DrainPhase(options.Url, shapes, submit.AcceptedPerShape, phaseRun).RunAsync(workers, deadline) with { Name = "x-take" };
         var exactlyOnce = ExactlyOnceChecker.Check(jobs, submitted.Ids, taken.Ids);
 
         // The jobs this phase holds: acknowledged to it and handed to one of its testboxes.

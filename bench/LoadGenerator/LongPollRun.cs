@@ -25,12 +25,9 @@ public static class LongPollRun
 
     public static async Task<int> RunAsync(BenchOptions options, TextWriter output)
     {
-        ThreadPool.GetMinThreads(out var workers, out var completion);
-        ThreadPool.SetMinThreads(Math.Max(workers, Math.Min(options.Testboxes + 16, 1024)), completion);
-
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(options.TimeoutSeconds));
-        // A long poll answers after up to 30 s by design; the per-attempt timeout must be longer than that.
-        using var client = LoopbackHttpClient.Create(TimeSpan.FromSeconds(WaitSeconds + 30));
+        // For /readyz, /metrics and the trickle; the long polls have connections of their own with a longer timeout.
+        using var client = LoopbackHttpClient.Create();
         if (!await ReadinessProbe.WaitAsync(client, options.Url, TimeSpan.FromSeconds(options.ReadyTimeoutSeconds), deadline.Token))
         {
             await Console.Error.WriteLineAsync($"{options.Url}readyz did not answer 200 within {options.ReadyTimeoutSeconds}s");
@@ -45,10 +42,10 @@ public static class LongPollRun
 
         await output.WriteLineAsync($"run {runId}: {options.Testboxes} testboxes wait in long polls (wait_seconds {WaitSeconds}) over {options.Shapes} shapes");
         var testboxes = Enumerable.Range(0, options.Testboxes)
-            .Select(i => (Box: new LongPollTestbox(client, options.Url, shapes[i % shapes.Count], $"{shapes[i % shapes.Count].TboxGroup}--wait-{i}", WaitSeconds, $"{runId}-w{i}"), First: new StrongBox<bool>(true)))
+            .Select(i => (Box: new LongPollTestbox(options.Url, shapes[i % shapes.Count], $"{shapes[i % shapes.Count].TboxGroup}--wait-{i}", WaitSeconds, $"{runId}-w{i}"), First: new StrongBox<bool>(true)))
             .ToArray();
-        var loops = testboxes.Select(t => Task.Run(
-            () => t.Box.RunAsync(
+        var loops = testboxes.Select(t => LoopThreads.Start(
+            () => t.Box.Run(
                 () => true,
                 () =>
                 {
@@ -60,8 +57,7 @@ public static class LongPollRun
                 },
                 _ => { },
                 (id, _) => received.TryAdd(id, 0),
-                stop.Token),
-            CancellationToken.None)).ToArray();
+                stop.Token))).ToArray();
 
         var (settle, waitingSeen) = await SettleAsync(client, options, firstRequests, deadline.Token);
         await output.WriteLineAsync($"settled ({settle}{(waitingSeen is { } w ? $": {w:F0} waiting" : "")}); trickling {options.TrickleJobs} jobs at {options.TrickleRate}/s");

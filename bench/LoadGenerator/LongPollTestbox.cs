@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace CompassCi.LoadGenerator;
@@ -10,21 +9,21 @@ namespace CompassCi.LoadGenerator;
 /// One testbox of the long-poll and restart items: consumes with a given wait_seconds over and over, and does not
 /// run what it gets — a job's arrival time is recorded and the testbox asks again at once. A 5xx or a transport
 /// error (a silo not listening yet) is retried with the same request_id after a short pause, so a job leased on a lost reply
-/// comes back on the retry.
+/// comes back on the retry. The testbox keeps one keep-alive connection; a failed or aborted attempt drops it.
 /// </summary>
 public sealed class LongPollTestbox
 {
-    private readonly HttpClient _client;
-    private readonly Uri _consumeUrl;
+    private readonly Uri _baseUrl;
+    private readonly PostRequestHead _consumeRequest;
     private readonly ConsumeTags _tags;
     private readonly int _waitSeconds;
     private readonly string _requestPrefix;
     private long _sequence;
 
-    public LongPollTestbox(HttpClient client, Uri baseUrl, TagShape shape, string testbox, int waitSeconds, string requestPrefix)
+    public LongPollTestbox(Uri baseUrl, TagShape shape, string testbox, int waitSeconds, string requestPrefix)
     {
-        _client = client;
-        _consumeUrl = new Uri(baseUrl, $"api/v1/testboxes/{Uri.EscapeDataString(testbox)}/consume");
+        _baseUrl = baseUrl;
+        _consumeRequest = new PostRequestHead(new Uri(baseUrl, $"api/v1/testboxes/{Uri.EscapeDataString(testbox)}/consume"));
         _tags = new ConsumeTags(shape.TboxGroup, shape.Arch);
         _waitSeconds = waitSeconds;
         _requestPrefix = requestPrefix;
@@ -41,8 +40,11 @@ public sealed class LongPollTestbox
     /// <param name="answered">Called with each HTTP answer's arrival time, whatever its status.</param>
     /// <param name="jobArrived">Called once per job handed to this testbox.</param>
     /// <param name="abort">Cancels a request in flight too (the end of the long-poll item, the deadline).</param>
-    public async Task RunAsync(Func<bool> keepGoing, Action sent, Action<long> answered, Action<string, long> jobArrived, CancellationToken abort)
+    /// <remarks>Blocks until done: run it on a thread of its own (<see cref="LoopThreads"/>).</remarks>
+    public void Run(Func<bool> keepGoing, Action sent, Action<long> answered, Action<string, long> jobArrived, CancellationToken abort)
     {
+        // The server may hold the request wait_seconds by design: the per-attempt timeout counts from the end of that wait.
+        using var connection = new KeepAliveConnection(_baseUrl, LoopbackHttpClient.RequestTimeout + TimeSpan.FromSeconds(_waitSeconds));
         try
         {
             while (keepGoing())
@@ -52,13 +54,13 @@ public sealed class LongPollTestbox
                 while (true)
                 {
                     sent();
-                    if (await AttemptAsync(body, answered, jobArrived, abort))
+                    if (Attempt(connection, body, answered, jobArrived, abort))
                     {
                         break;
                     }
 
                     // Not answered (yet): the silo is starting, restarting or overloaded; same request_id again shortly.
-                    await Task.Delay(TimeSpan.FromMilliseconds(20), abort);
+                    LoopThreads.Pause(TimeSpan.FromMilliseconds(20), abort);
                 }
             }
         }
@@ -69,19 +71,16 @@ public sealed class LongPollTestbox
     }
 
     /// <returns>True when the request_id got its final answer (a job, a 204, or a 4xx that a retry would not change).</returns>
-    private async Task<bool> AttemptAsync(byte[] body, Action<long> answered, Action<string, long> jobArrived, CancellationToken abort)
+    private bool Attempt(KeepAliveConnection connection, byte[] body, Action<long> answered, Action<string, long> jobArrived, CancellationToken abort)
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, _consumeUrl) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, abort);
-            var reply = await response.Content.ReadAsByteArrayAsync(abort);
+            var response = connection.Post(_consumeRequest, body, abort);
             var at = Stopwatch.GetTimestamp();
             answered(at);
-            switch (response.StatusCode)
+            switch (response.Status)
             {
-                case HttpStatusCode.OK when JobIdReader.Read(reply) is { } id:
+                case HttpStatusCode.OK when JobIdReader.Read(response.Body.Span) is { } id:
                     Arrivals.Add((id, at));
                     jobArrived(id, at);
                     return true;

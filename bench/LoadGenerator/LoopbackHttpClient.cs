@@ -3,18 +3,20 @@ using System.Net.Http;
 
 namespace CompassCi.LoadGenerator;
 
-/// <summary>The one HttpClient every loop shares: pooled connections to the loopback server and nowhere else.</summary>
+/// <summary>
+/// The HttpClient of the cold paths (readiness, /metrics, queue listing, results upload, the long-poll trickle): pooled
+/// connections to the loopback server and nowhere else. The hot loops use <see cref="KeepAliveConnection"/> instead.
+/// </summary>
 public static class LoopbackHttpClient
 {
     /// <summary>How long one attempt may take before it counts as a (retryable) failure.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
-    /// <param name="timeout">Per-attempt timeout; longer than <see cref="RequestTimeout"/> for long polls that may wait 30 s by design.</param>
-    public static HttpClient Create(TimeSpan? timeout = null)
+    public static HttpClient Create()
     {
         var handler = new SocketsHttpHandler
         {
-            // Each concurrent loop keeps its own connection; the pool must never make loops queue behind each other.
+            // Each concurrent request keeps its own connection; the pool must never make requests queue behind each other.
             MaxConnectionsPerServer = 4096,
             // Recycled now and then as a good citizen; long enough that no connection is re-made during a phase.
             PooledConnectionLifetime = TimeSpan.FromMinutes(15),
@@ -30,7 +32,7 @@ public static class LoopbackHttpClient
 
         return new HttpClient(handler, disposeHandler: true)
         {
-            Timeout = timeout ?? RequestTimeout,
+            Timeout = RequestTimeout,
             DefaultRequestVersion = HttpVersion.Version11,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };

@@ -16,6 +16,8 @@ public static class ReportPrinter
             output.WriteLine(string.Format(Invariant, "silo CPU: submit {0:F1} s, drain {1:F1} s = {2:F2} s per 1,000 consumes", report.SiloCpu.SubmitSeconds, report.SiloCpu.DrainSeconds, per1000));
         }
 
+        output.WriteLine(report.LoadGeneratorCpu.Describe());
+
         PrintExactlyOnce(output, report.ExactlyOnce);
         PrintTargets(output, report);
         if (report.Extraction is { } extraction)

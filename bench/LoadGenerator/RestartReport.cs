@@ -8,6 +8,7 @@ namespace CompassCi.LoadGenerator;
 /// <param name="ProbeTaken">Jobs the probes (one testbox per shape, wait_seconds 1) took before they stopped.</param>
 /// <param name="Drain">Draining the rest after the restart.</param>
 /// <param name="ExactlyOnce">Over the whole: the preload's jobs against what the probes and the drain got.</param>
+/// <param name="LoadGeneratorCpu">This process's CPU during the drain (no submit phase here); last, being the newest field.</param>
 public sealed record RestartReport(
     string Url,
     int Jobs,
@@ -20,4 +21,5 @@ public sealed record RestartReport(
     PhaseReport Drain,
     ExactlyOnceReport ExactlyOnce,
     bool TimedOut,
-    bool Passed);
+    bool Passed,
+    LoadGeneratorCpuReport LoadGeneratorCpu);

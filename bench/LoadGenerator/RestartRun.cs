@@ -24,8 +24,6 @@ public static class RestartRun
 
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(options.TimeoutSeconds));
         var jobs = await PendingJobs.ReadAsync(options.PendingFile!, deadline.Token);
-        ThreadPool.GetMinThreads(out var workers, out var completion);
-        ThreadPool.SetMinThreads(Math.Max(workers, Math.Min(options.Consumers + options.Shapes + 8, 512)), completion);
         using var client = LoopbackHttpClient.Create();
         var runId = Guid.NewGuid().ToString("N")[..12];
         var shapes = TagShape.Build(options.Shapes);
@@ -33,9 +31,9 @@ public static class RestartRun
         long firstAnswer = 0;
         long firstJob = 0;
         var probeTaken = 0;
-        var probes = shapes.Select(s => new LongPollTestbox(client, options.Url, s, $"{s.TboxGroup}--probe", ProbeWaitSeconds, $"{runId}-p{s.Index}")).ToArray();
-        var probeLoops = probes.Select(p => Task.Run(
-            () => p.RunAsync(
+        var probes = shapes.Select(s => new LongPollTestbox(options.Url, s, $"{s.TboxGroup}--probe", ProbeWaitSeconds, $"{runId}-p{s.Index}")).ToArray();
+        var probeLoops = probes.Select(p => LoopThreads.Start(
+            () => p.Run(
                 () => Interlocked.Read(ref firstJob) == 0,
                 () => { },
                 at => Interlocked.CompareExchange(ref firstAnswer, at, 0),
@@ -44,8 +42,7 @@ public static class RestartRun
                     Interlocked.Increment(ref probeTaken);
                     Interlocked.CompareExchange(ref firstJob, at, 0);
                 },
-                deadline.Token),
-            CancellationToken.None)).ToArray();
+                deadline.Token))).ToArray();
 
         var (loadedAt, lastPending) = await WaitForAllQueuesAsync(client, options.Url, jobs.Count, () => Volatile.Read(ref probeTaken), deadline.Token);
         await Task.WhenAll(probeLoops);
@@ -60,15 +57,18 @@ public static class RestartRun
         }
 
         var expected = shapes.Select(s => jobs.Count(j => j.Shape == s.Index) - taken[s.Index]).ToArray();
-        var drained = await new DrainPhase(client, options.Url, shapes, expected, runId).RunAsync(options.Consumers, deadline.Token);
+        var ownCpuBeforeDrain = LoadGeneratorCpuReport.Now();
+        var drained = await new DrainPhase(options.Url, shapes, expected, runId).RunAsync(options.Consumers, deadline.Token);
+        var ownCpu = LoadGeneratorCpuReport.From(null, ownCpuBeforeDrain, LoadGeneratorCpuReport.Now(), 0, drained.Count);
         var check = ExactlyOnceChecker.Check(jobs.Count, jobs.Select(j => j.Id), probeIds.Concat(drained.Ids));
         var timedOut = deadline.IsCancellationRequested || drained.TimedOut;
         var drain = PhaseReport.From(drained);
         var report = new RestartReport(
             options.Url.ToString(), jobs.Count, options.Shapes, At(firstAnswer), At(firstJob), At(loadedAt), lastPending, probeTaken, drain, check, timedOut,
-            check.Passed && !timedOut && loadedAt != 0 && firstJob != 0);
+            check.Passed && !timedOut && loadedAt != 0 && firstJob != 0, ownCpu);
 
         ReportPrinter.PrintPhasesOnly(output, [drain]);
+        await output.WriteLineAsync(ownCpu.Describe());
         await output.WriteLineAsync($"exactly-once over the preload: {(check.Passed ? "PASS" : "FAIL")} - {check.Expected} pending before the kill, handed out {check.ConsumedTotal} (unique {check.ConsumedUnique}), duplicates {check.Duplicates}, missing {check.Missing}, unexpected {check.Unexpected}");
         await ResultJson.WriteAsync(options.JsonPath, report, WireJson.Default.RestartReport, output);
         return report.Passed ? 0 : 1;

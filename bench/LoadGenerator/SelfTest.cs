@@ -2,7 +2,7 @@ namespace CompassCi.LoadGenerator;
 
 /// <summary>
 /// --self-test: runs the code whose mistakes would silently falsify a bench (percentiles, the exactly-once
-/// checker, option parsing, wire formats) on inputs with known answers. Needs no server.
+/// checker, option parsing, wire formats, HTTP framing) on inputs with known answers. Needs no server.
 /// </summary>
 public sealed class SelfTest
 {
@@ -16,6 +16,8 @@ public sealed class SelfTest
         ExactlyOnceChecks.Run(test);
         OptionChecks.Run(test);
         WireFormatChecks.Run(test);
+        HttpResponseChecks.Run(test);
+        KeepAliveConnectionChecks.Run(test);
         ExtractionChecks.Run(test);
         SuiteChecks.Run(test);
 

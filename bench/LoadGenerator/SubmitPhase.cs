@@ -1,32 +1,30 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http;
-using System.Net.Http.Headers;
 
 namespace CompassCi.LoadGenerator;
 
 /// <summary>
 /// Phase 1: S loops share one job counter and POST jobs until N have been tried. Submits are not retried: the
 /// contract has no idempotency key for them, so a retry after a lost reply could create a second job. A lost
-/// reply shows up later instead, as an "unexpected" id in the drain.
+/// reply shows up later instead, as an "unexpected" id in the drain. Each loop has its own thread and keep-alive connection.
 /// </summary>
 public sealed class SubmitPhase
 {
     /// <summary>A loop that fails this many submits in a row stops, rather than spinning until the deadline.</summary>
     private const int MaxConsecutiveFailures = 50;
 
-    private readonly HttpClient _client;
-    private readonly Uri _jobsUrl;
+    private readonly Uri _baseUrl;
+    private readonly PostRequestHead _jobsRequest;
     private readonly JobDocumentWriter _documents;
     private readonly int _jobs;
     private readonly int[] _acceptedPerShape;
     private readonly System.Collections.Concurrent.ConcurrentQueue<PendingJob> _accepted = new();
     private int _nextJob = -1;
 
-    public SubmitPhase(HttpClient client, Uri baseUrl, JobDocumentWriter documents, int jobs, int shapes)
+    public SubmitPhase(Uri baseUrl, JobDocumentWriter documents, int jobs, int shapes)
     {
-        _client = client;
-        _jobsUrl = new Uri(baseUrl, "api/v1/jobs");
+        _baseUrl = baseUrl;
+        _jobsRequest = new PostRequestHead(new Uri(baseUrl, "api/v1/jobs"));
         _documents = documents;
         _jobs = jobs;
         _acceptedPerShape = new int[shapes];
@@ -41,12 +39,13 @@ public sealed class SubmitPhase
     public async Task<PhaseResult> RunAsync(int submitters, CancellationToken deadline)
     {
         var clock = Stopwatch.StartNew();
-        var tallies = await Task.WhenAll(Enumerable.Range(0, submitters).Select(_ => Task.Run(() => LoopAsync(deadline), CancellationToken.None)));
+        var tallies = await Task.WhenAll(Enumerable.Range(0, submitters).Select(_ => LoopThreads.Start(() => Loop(deadline))));
         return new PhaseResult("submit", clock.Elapsed.TotalSeconds, tallies);
     }
 
-    private async Task<WorkerTally> LoopAsync(CancellationToken deadline)
+    private WorkerTally Loop(CancellationToken deadline)
     {
+        using var connection = new KeepAliveConnection(_baseUrl);
         var tally = new WorkerTally();
         var failuresInARow = 0;
         while (true)
@@ -63,7 +62,7 @@ public sealed class SubmitPhase
                 break;
             }
 
-            if (await SubmitOneAsync(job, tally, deadline))
+            if (SubmitOne(connection, job, tally, deadline))
             {
                 failuresInARow = 0;
             }
@@ -83,24 +82,21 @@ public sealed class SubmitPhase
     }
 
     /// <summary>POSTs job <paramref name="job"/>; true when the server answered 201 with an id.</summary>
-    private async Task<bool> SubmitOneAsync(int job, WorkerTally tally, CancellationToken deadline)
+    private bool SubmitOne(KeepAliveConnection connection, int job, WorkerTally tally, CancellationToken deadline)
     {
         var body = _documents.Write(job);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, _jobsUrl) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline);
-            var reply = await response.Content.ReadAsByteArrayAsync(deadline);
+            var response = connection.Post(_jobsRequest, body, deadline);
             var elapsed = Stopwatch.GetTimestamp() - started;
-            if (response.StatusCode != HttpStatusCode.Created)
+            if (response.Status != HttpStatusCode.Created)
             {
-                tally.RecordError($"submit: {RequestFailure.Describe(response.StatusCode)}");
+                tally.RecordError($"submit: {RequestFailure.Describe(response.Status)}");
                 return false;
             }
 
-            if (JobIdReader.Read(reply) is not { } id)
+            if (JobIdReader.Read(response.Body.Span) is not { } id)
             {
                 tally.RecordError("submit: 201 without a readable \"id\"");
                 return false;

@@ -69,6 +69,14 @@ public static class SuiteChecks
         t.Close(3, ProcessCpu.ParseStat(stat), "cpu: utime + stime after the last ')'");
         t.Equal(null, ProcessCpu.ParseStat("42 (dotnet) S 1"), "cpu: short line");
         t.Close(0.75, SiloCpuReport.From(1, 2, 5, 4000).DrainSecondsPerThousandConsumes, "cpu: 3 s over 4,000 consumes = 0.75 s per 1,000");
+        var own = LoadGeneratorCpuReport.From(10, 12, 15, 4000, 2000);
+        t.Equal(
+            "load generator CPU: submit 2.00 s = 0.500 ms per submit, drain 3.00 s = 1.500 ms per consume",
+            own.Describe(),
+            "own cpu: 2 s over 4,000 submits, 3 s over 2,000 consumes");
+        t.Equal("load generator CPU: drain 1.00 s = 2.000 ms per consume", LoadGeneratorCpuReport.From(null, 1, 2, 0, 500).Describe(), "own cpu: a drain alone (restart)");
+        t.Expect(LoadGeneratorCpuReport.Now() > 0, "own cpu: this process has used some CPU");
+        t.Equal("load generator CPU: submit 1.00 s, no submit succeeded", LoadGeneratorCpuReport.From(0, 1, null, 0, 0).Describe(), "own cpu: no submit succeeded");
 
         var modes = OptionParser.Parse(["--mode", "restart", "--pending-file", "p", "--restarted-at", "1764662400.25"]);
         t.Expect(modes.Error is null && modes.Options is { Mode: BenchMode.Restart, PendingFile: "p", RestartedAt: 1764662400.25 }, "options: restart mode");

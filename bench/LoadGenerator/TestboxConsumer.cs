@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace CompassCi.LoadGenerator;
@@ -10,7 +8,8 @@ namespace CompassCi.LoadGenerator;
 /// <summary>
 /// One simulated testbox: asks for a job with wait_seconds 0, over and over, while its shape still has jobs.
 /// A 5xx or a connection error is retried with the same request_id, which the server treats idempotently, so a
-/// job handed out on a lost reply is handed out again on the retry rather than stranded.
+/// job handed out on a lost reply is handed out again on the retry rather than stranded. The testbox keeps one
+/// keep-alive connection; a failed attempt drops it and the retry opens a new one.
 /// </summary>
 public sealed class TestboxConsumer
 {
@@ -26,16 +25,16 @@ public sealed class TestboxConsumer
     /// <summary>Requests in a row that ended in failure before the testbox stops.</summary>
     private const int MaxConsecutiveFailures = 50;
 
-    private readonly HttpClient _client;
-    private readonly Uri _consumeUrl;
+    private readonly Uri _baseUrl;
+    private readonly PostRequestHead _consumeRequest;
     private readonly ConsumeTags _tags;
     private readonly string _requestPrefix;
     private long _sequence;
 
-    public TestboxConsumer(HttpClient client, Uri baseUrl, TagShape shape, string testbox, string requestPrefix)
+    public TestboxConsumer(Uri baseUrl, TagShape shape, string testbox, string requestPrefix)
     {
-        _client = client;
-        _consumeUrl = new Uri(baseUrl, $"api/v1/testboxes/{Uri.EscapeDataString(testbox)}/consume");
+        _baseUrl = baseUrl;
+        _consumeRequest = new PostRequestHead(new Uri(baseUrl, $"api/v1/testboxes/{Uri.EscapeDataString(testbox)}/consume"));
         _tags = new ConsumeTags(shape.TboxGroup, shape.Arch);
         _requestPrefix = requestPrefix;
     }
@@ -43,8 +42,10 @@ public sealed class TestboxConsumer
     /// <param name="jobsExpected">True while the shape's shared count says jobs remain.</param>
     /// <param name="jobTaken">Called once per job handed to this testbox.</param>
     /// <param name="deadline">The run's hard deadline.</param>
-    public async Task<WorkerTally> RunAsync(Func<bool> jobsExpected, Action jobTaken, CancellationToken deadline)
+    /// <remarks>Blocks until done: run it on a thread of its own (<see cref="LoopThreads"/>).</remarks>
+    public WorkerTally Run(Func<bool> jobsExpected, Action jobTaken, CancellationToken deadline)
     {
+        using var connection = new KeepAliveConnection(_baseUrl);
         var tally = new WorkerTally();
         var emptyInARow = 0;
         var failuresInARow = 0;
@@ -53,7 +54,7 @@ public sealed class TestboxConsumer
             while (jobsExpected())
             {
                 deadline.ThrowIfCancellationRequested();
-                switch (await ConsumeOneAsync(tally, deadline))
+                switch (ConsumeOne(connection, tally, deadline))
                 {
                     case Answer.Job:
                         jobTaken();
@@ -69,7 +70,7 @@ public sealed class TestboxConsumer
 
                         // Usually a sibling testbox holds the last jobs in flight; back off briefly (1, 2, 4 … 64 ms)
                         // instead of hammering the server while they finish.
-                        await Task.Delay(TimeSpan.FromMilliseconds(1 << Math.Min(emptyInARow - 1, 6)), deadline);
+                        LoopThreads.Pause(TimeSpan.FromMilliseconds(1 << Math.Min(emptyInARow - 1, 6)), deadline);
                         break;
                     default:
                         if (++failuresInARow >= MaxConsecutiveFailures)
@@ -98,7 +99,7 @@ public sealed class TestboxConsumer
     }
 
     /// <summary>One logical consume (one request_id), with retries; latency runs from the first attempt to the answer.</summary>
-    private async Task<Answer> ConsumeOneAsync(WorkerTally tally, CancellationToken deadline)
+    private Answer ConsumeOne(KeepAliveConnection connection, WorkerTally tally, CancellationToken deadline)
     {
         var requestId = $"{_requestPrefix}-{_sequence++.ToString(CultureInfo.InvariantCulture)}";
         var body = JsonSerializer.SerializeToUtf8Bytes(new ConsumeRequest(_tags, MemoryGb, 0, requestId), WireJson.Default.ConsumeRequest);
@@ -108,19 +109,16 @@ public sealed class TestboxConsumer
             if (attempt > 1)
             {
                 // 10, 20, 40 … 320 ms: enough for a restarting listener, still well inside the deadline.
-                await Task.Delay(TimeSpan.FromMilliseconds(10 << Math.Min(attempt - 2, 5)), deadline);
+                LoopThreads.Pause(TimeSpan.FromMilliseconds(10 << Math.Min(attempt - 2, 5)), deadline);
             }
 
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _consumeUrl) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline);
-                var reply = await response.Content.ReadAsByteArrayAsync(deadline);
-                switch (response.StatusCode)
+                var response = connection.Post(_consumeRequest, body, deadline);
+                switch (response.Status)
                 {
                     case HttpStatusCode.OK:
-                        if (JobIdReader.Read(reply) is not { } id)
+                        if (JobIdReader.Read(response.Body.Span) is not { } id)
                         {
                             // A job may now be leased to this request_id without us knowing which; it will show as missing.
                             tally.RecordError("consume: 200 without a readable \"id\"");

@@ -16,6 +16,14 @@ public static class WireFormatChecks
         t.Equal(null, JobIdReader.Read("""[{"id":"1"}]"""u8), "not an object");
         t.Equal(null, JobIdReader.Read("not json"u8), "not JSON");
         t.Equal(null, JobIdReader.Read(""u8), "empty body");
+        t.Equal("2", JobIdReader.Read("""{"id":"1","id":"2"}"""u8), "a repeated id counts by its last occurrence");
+        t.Equal("1", JobIdReader.Read("""{"x":{"id":"9","y":[{"id":"8"}]},"id":"1","z":[]}"""u8), "ids of nested objects are not the job's");
+        t.Equal(null, JobIdReader.Read("""{"x":{"id":"9"}}"""u8), "only a nested id");
+        t.Equal(null, JobIdReader.Read("""{"id":"1","job_stage":"""u8), "broken after the id");
+        t.Equal(null, JobIdReader.Read("""{"id":"1","job_stage":}"""u8), "invalid after the id");
+        t.Equal("5", JobIdReader.Read("""{"\u0069d":"5"}"""u8), "an escaped property name");
+        t.Equal(null, JobIdReader.Read("""{"id":1.5}"""u8), "a fractional id");
+        t.Equal(null, JobIdReader.Read("""{"id":"  "}"""u8), "a blank id");
 
         var shapes = TagShape.Build(3);
         t.Equal(new TagShape(0, "vm-2p1g", "aarch64"), shapes[0], "shape 0");
@@ -33,6 +41,23 @@ public static class WireFormatChecks
         var last = writer.Write(99_999);
         t.Equal(JobDocumentWriter.TargetBytes, first.Length, "job 0 body is exactly the target size");
         t.Equal(JobDocumentWriter.TargetBytes, last.Length, "job 99999 body is exactly the target size");
+        foreach (var (index, body) in new[] { (0, first), (99_999, last) })
+        {
+            // The padding is spliced into the serialized document: it must be the serializer's own bytes for that payload.
+            using var parsed = JsonDocument.Parse(body);
+            var fields = parsed.RootElement;
+            var reference = JsonSerializer.SerializeToUtf8Bytes(
+                new JobSubmission(
+                    fields.GetProperty("suite").GetString()!,
+                    fields.GetProperty("my_account").GetString()!,
+                    fields.GetProperty("tbox_group").GetString()!,
+                    fields.GetProperty("arch").GetString()!,
+                    fields.GetProperty("memory").GetString()!,
+                    fields.GetProperty("priority").GetInt32(),
+                    fields.GetProperty("payload").GetString()!),
+                WireJson.Default.JobSubmission);
+            t.Expect(reference.AsSpan().SequenceEqual(body), $"job {index} body is what the serializer writes for its padded payload");
+        }
         using (var job = JsonDocument.Parse(last))
         {
             var root = job.RootElement;
