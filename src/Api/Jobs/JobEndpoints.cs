@@ -90,7 +90,7 @@ public static class JobEndpoints
             return Results.Json(Render(outcome), statusCode: status);
         }
 
-        return new WrittenResult(http => JobJsonWriter.RespondAsync(http, status, body => JobJsonWriter.WriteSubmitted(body, job, document, outcome.Warnings), job.Document.Length + 2048));
+        return new WrittenResult(http => JobJsonWriter.RespondAsync(http, status, body => JobJsonWriter.WriteSubmitted(body, job, document, outcome.Warnings)));
     }
 
     /// <summary>429: the account's queued jobs are at its hard limit. Worth trying again once some of them have started.</summary>

@@ -119,17 +119,18 @@ public static class JobJsonWriter
         writer.WriteEndArray();
     }
 
-    /// <summary>Writes <paramref name="write"/>'s JSON as the response, with its status and length.</summary>
-    public static async Task RespondAsync(HttpContext http, int status, Action<IBufferWriter<byte>> write, int sizeHint)
+    /// <summary>
+    /// Writes <paramref name="write"/>'s JSON as the response with <paramref name="status"/>: straight into the response's
+    /// pooled pipe (no buffer of its own, no copy), sent as one chunked answer when it is flushed, as a JSON result is.
+    /// </summary>
+    public static async Task RespondAsync(HttpContext http, int status, Action<IBufferWriter<byte>> write)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(write);
-        var body = new ArrayBufferWriter<byte>(sizeHint);
-        write(body);
         http.Response.StatusCode = status;
         http.Response.ContentType = JsonContentType;
-        http.Response.ContentLength = body.WrittenCount;
-        await http.Response.Body.WriteAsync(body.WrittenMemory, http.RequestAborted);
+        write(http.Response.BodyWriter);
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
     }
 
     private static void WriteMember(Utf8JsonWriter writer, string name, JsonNode? value)

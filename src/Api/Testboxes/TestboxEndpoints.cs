@@ -74,7 +74,7 @@ public static class TestboxEndpoints
 
         if (answer.Job is { } handOver)
         {
-            return new HandOverResult(handOver, http => JobJsonWriter.RespondAsync(http, StatusCodes.Status200OK, body => JobJsonWriter.WriteForTestbox(body, handOver.Job, handOver.JobSecret), handOver.Job.Document.Length + 2048));
+            return new HandOverResult(handOver, http => JobJsonWriter.RespondAsync(http, StatusCodes.Status200OK, body => JobJsonWriter.WriteForTestbox(body, handOver.Job, handOver.JobSecret)));
         }
 
         if (answer.Quarantine is { } gate)
