@@ -30,7 +30,7 @@ public static class JobJson
 
     /// <summary>
     /// What the server owns of a job, in the order it is laid over the document: a field the document has keeps its
-    /// place, the others follow in this order (<see cref="TestboxJobWriter"/> writes the same from the document's bytes).
+    /// place, the others follow in this order (<see cref="JobJsonWriter"/> writes the same without building the tree).
     /// </summary>
     public static KeyValuePair<string, JsonNode?>[] Overlay(JobRecord job)
     {
