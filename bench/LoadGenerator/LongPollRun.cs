@@ -7,8 +7,9 @@ namespace CompassCi.LoadGenerator;
 
 /// <summary>
 /// The long-poll item (issue 17 point 5): W testboxes over the K shapes each wait in a consume with wait_seconds 30;
-/// once all wait, a trickle submits T jobs at R/s round-robin over the shapes; each job's dispatch latency is its
-/// arrival at a testbox minus its 201 at the submitter. Every job must be handed out exactly once.
+/// once all wait, a trickle submits U warm-up jobs and then T jobs at R/s round-robin over the shapes; each job's dispatch
+/// latency is its arrival at a testbox minus its 201 at the submitter, summarized over the T (and, apart, over all).
+/// Every job, warm-up or not, must be handed out exactly once.
 /// </summary>
 public static class LongPollRun
 {
@@ -60,10 +61,10 @@ public static class LongPollRun
                 stop.Token))).ToArray();
 
         var (settle, waitingSeen) = await SettleAsync(client, options, firstRequests, deadline.Token);
-        await output.WriteLineAsync($"settled ({settle}{(waitingSeen is { } w ? $": {w:F0} waiting" : "")}); trickling {options.TrickleJobs} jobs at {options.TrickleRate}/s");
+        await output.WriteLineAsync($"settled ({settle}{(waitingSeen is { } w ? $": {w:F0} waiting" : "")}); trickling {options.WarmupJobs} warm-up + {options.TrickleJobs} jobs at {options.TrickleRate}/s");
 
         var trickle = new TrickleSubmitter(client, options.Url, new JobDocumentWriter(shapes, runId, options.Accounts));
-        var submitSeconds = await trickle.RunAsync(options.TrickleJobs, options.TrickleRate, deadline.Token);
+        var submitSeconds = await trickle.RunAsync(options.WarmupJobs + options.TrickleJobs, options.TrickleRate, deadline.Token, options.WarmupJobs);
 
         // Wait for the last jobs to reach their testboxes, then end the polls. Cancelling a poll in flight cannot lose a
         // job of this run: every one has arrived by then (or the patience ran out, and it is reported missing).
@@ -77,19 +78,23 @@ public static class LongPollRun
         await Task.WhenAll(loops);
 
         var arrivals = testboxes.SelectMany(t => t.Box.Arrivals).ToArray();
-        var dispatch = DispatchLatency.Summarize(trickle.AcknowledgedAt, arrivals);
-        var check = ExactlyOnceChecker.Check(options.TrickleJobs, trickle.Tally.Ids, arrivals.Select(a => a.Id));
+        var measured = trickle.AcknowledgedAt.Where(a => !trickle.WarmupIds.Contains(a.Key)).ToDictionary(StringComparer.Ordinal);
+        var dispatch = DispatchLatency.Summarize(measured, arrivals);
+        var withWarmup = DispatchLatency.Summarize(trickle.AcknowledgedAt, arrivals);
+        var check = ExactlyOnceChecker.Check(options.WarmupJobs + options.TrickleJobs, trickle.Tally.Ids, arrivals.Select(a => a.Id));
         var submit = PhaseReport.From(new PhaseResult("trickle", submitSeconds, [trickle.Tally]));
         var errors = testboxes.Sum(t => t.Box.Tally.Errors);
         var timedOut = deadline.IsCancellationRequested;
         var report = new LongPollReport(
-            options.Url.ToString(), options.Testboxes, options.Shapes, WaitSeconds, options.TrickleJobs, options.TrickleRate, settle, waitingSeen,
-            submit, dispatch, errors, testboxes.SelectMany(t => t.Box.Tally.ErrorSamples).Distinct().Take(5).ToArray(), check, timedOut, check.Passed && !timedOut);
+            options.Url.ToString(), options.Testboxes, options.Shapes, WaitSeconds, options.TrickleJobs, options.TrickleRate, options.WarmupJobs, settle, waitingSeen,
+            submit, dispatch, withWarmup, errors, testboxes.SelectMany(t => t.Box.Tally.ErrorSamples).Distinct().Take(5).ToArray(), check, timedOut, check.Passed && !timedOut);
 
         ReportPrinter.PrintPhasesOnly(output, [submit]);
         await output.WriteLineAsync(
             $"dispatch (201 -> arrival at a waiting testbox): p50 {dispatch.P50Ms:F2} ms, p99 {dispatch.P99Ms:F2} ms, max {dispatch.MaxMs:F2} ms over {dispatch.Count} jobs"
-            + $" ({dispatch.ArrivedBeforeAck} arrived before their 201 was read, {dispatch.NeverArrived} never arrived); consume errors {errors}");
+            + $" after {options.WarmupJobs} warm-up jobs ({dispatch.ArrivedBeforeAck} arrived before their 201 was read, {dispatch.NeverArrived} never arrived); consume errors {errors}");
+        await output.WriteLineAsync(
+            $"dispatch with the warm-up: p50 {withWarmup.P50Ms:F2} ms, p99 {withWarmup.P99Ms:F2} ms, max {withWarmup.MaxMs:F2} ms over {withWarmup.Count} jobs");
         await output.WriteLineAsync($"exactly-once: {(check.Passed ? "PASS" : "FAIL")} - acknowledged {check.Submitted}, handed out {check.ConsumedTotal} (unique {check.ConsumedUnique}), duplicates {check.Duplicates}, missing {check.Missing}, unexpected {check.Unexpected}");
         await ResultJson.WriteAsync(options.JsonPath, report, WireJson.Default.LongPollReport, output);
         return report.Passed ? 0 : 1;

@@ -14,7 +14,7 @@ public static class OptionParser
     private static readonly HashSet<string> ValueOptions = new(StringComparer.Ordinal)
     {
         "--url", "--jobs", "--consumers", "--submitters", "--shapes", "--accounts", "--silo-pid", "--json", "--timeout-seconds", "--ready-timeout-seconds", "--extract-jobs",
-        "--mode", "--testboxes", "--trickle-rate", "--trickle-jobs", "--pending-file", "--restarted-at", "--results-dir",
+        "--mode", "--testboxes", "--trickle-rate", "--trickle-jobs", "--warmup-jobs", "--pending-file", "--restarted-at", "--results-dir",
     };
 
     private static readonly Dictionary<string, BenchMode> Modes = new(StringComparer.Ordinal)
@@ -133,6 +133,10 @@ public static class OptionParser
                 case "--trickle-jobs":
                     error = ReadCount(name, value, MaxJobs, out var trickleJobs);
                     options = options with { TrickleJobs = trickleJobs };
+                    break;
+                case "--warmup-jobs":
+                    error = ReadCount(name, value, MaxJobs, out var warmupJobs, minimum: 0);
+                    options = options with { WarmupJobs = warmupJobs };
                     break;
                 case "--pending-file":
                     if (string.IsNullOrWhiteSpace(value)) error = "--pending-file needs a file name";

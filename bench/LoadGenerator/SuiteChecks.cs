@@ -89,6 +89,9 @@ public static class SuiteChecks
         t.Expect(
             OptionParser.Parse(["--mode", "long-poll", "--testboxes", "200", "--trickle-rate", "50", "--trickle-jobs", "10"]).Options is { Mode: BenchMode.LongPoll, Testboxes: 200, TrickleRate: 50, TrickleJobs: 10 },
             "options: long-poll numbers");
+        t.Expect(OptionParser.Parse(["--mode", "long-poll"]).Options.WarmupJobs == 200, "options: 200 warm-up jobs by default");
+        t.Expect(OptionParser.Parse(["--mode", "long-poll", "--warmup-jobs", "0"]).Options.WarmupJobs == 0, "options: no warm-up allowed");
+        t.Expect(OptionParser.Parse(["--warmup-jobs", "-1"]).Error is not null, "options: negative warm-up refused");
     }
 
     private static void TargetsAndTable(SelfTest t)
@@ -112,7 +115,7 @@ public static class SuiteChecks
         {
             ["depth-1000"] = Depth(rate: 15_000, p99: 20, passed: true),
             ["depth-100000"] = Depth(rate: 13_000, p99: 30, passed: false),
-            ["long-poll"] = JsonNode.Parse("""{"dispatch":{"p50_ms":2.5,"p99_ms":25,"max_ms":40},"exactly_once":{"passed":true}}"""),
+            ["long-poll"] = JsonNode.Parse("""{"dispatch":{"p50_ms":2.5,"p99_ms":25,"max_ms":40},"dispatch_with_warmup":{"p99_ms":60},"exactly_once":{"passed":true}}"""),
         };
         var rows = SuiteReportRun.Build([1000, 100_000], before, after).ToDictionary(r => r.Key);
         t.Close(13_000, rows["consume_per_second_at_100000"].After, "table: consume/s read from the drain phase");
@@ -125,6 +128,7 @@ public static class SuiteChecks
         t.Close(1.25, rows["rss_after_drain_over_before_at_100000"].After, "table: after-drain / before ratio");
         t.Equal(false, rows["exactly_once_at_100000"].TargetMet, "table: a failed exactly-once is a miss");
         t.Equal(false, rows["long_poll_dispatch_p99_ms"].TargetMet, "table: long-poll p99 25 ms misses < 20");
+        t.Close(60, rows["long_poll_dispatch_p99_with_warmup_ms"].After, "table: long-poll p99 with the warm-up, beside the measured one");
         t.Equal(null, rows["restart_first_consume_seconds"].After, "table: an item not run has no figure");
 
         var text = SuiteTable.Render(rows.Values.ToArray(), withBefore: true);

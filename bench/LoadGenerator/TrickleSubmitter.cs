@@ -24,9 +24,13 @@ public sealed class TrickleSubmitter
     /// <summary>Stopwatch timestamp of each acknowledged job's 201, by id.</summary>
     public Dictionary<string, long> AcknowledgedAt { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The acknowledged jobs among the first <c>warmup</c> submitted (in <see cref="AcknowledgedAt"/> too).</summary>
+    public HashSet<string> WarmupIds { get; } = new(StringComparer.Ordinal);
+
     public WorkerTally Tally { get; } = new();
 
-    public async Task<double> RunAsync(int jobs, int perSecond, CancellationToken deadline)
+    /// <summary>Submits <paramref name="jobs"/> on the schedule; the first <paramref name="warmup"/> of them are noted in <see cref="WarmupIds"/>.</summary>
+    public async Task<double> RunAsync(int jobs, int perSecond, CancellationToken deadline, int warmup = 0)
     {
         // Each submit starts at its due time whether or not the one before has answered: a slow answer must not
         // lower the rate (a single loop that awaits each submit manages only 1 / latency per second).
@@ -50,11 +54,18 @@ public sealed class TrickleSubmitter
             inFlight.Add(SubmitAsync(i, deadline));
         }
 
-        foreach (var (id, started, at, error) in await Task.WhenAll(inFlight))
+        var answers = await Task.WhenAll(inFlight);
+        for (var i = 0; i < answers.Length; i++)
         {
+            var (id, started, at, error) = answers[i];
             if (id is not null)
             {
                 AcknowledgedAt[id] = at;
+                if (i < warmup)
+                {
+                    WarmupIds.Add(id);
+                }
+
                 Tally.Ids.Add(id);
                 Tally.Latencies.Add(at - started);
             }

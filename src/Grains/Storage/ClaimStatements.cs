@@ -81,7 +81,8 @@ internal static class ClaimStatements
             Case("deadline", i => $"@d{i}") + ", " +
             "version = version + 1, " +
             Case("events", i => $"JSON_ARRAY_APPEND(COALESCE(events, '[]'), '$', JSON_EXTRACT(@e{i}, '$'))") + ", " +
-            Case("changed_at", i => $"GREATEST(COALESCE(changed_at, 0), @b{i})") +
+            Case("changed_at", i => $"GREATEST(COALESCE(changed_at, 0), @b{i})") + ", " +
+            JobStore.ReleaseGrowthRoom +
             $" WHERE id IN ({ids}) AND job_stage = 'submit' AND cancel_requested = 0" +
             (fenced ? " AND CASE id" + string.Concat(claims.Select((c, i) => $" WHEN @i{i} THEN {Fence(c, i)}")) + " END" : "");
         // The rows now held under the claims' leases: those the update moved (and any a retry of the same request holds).

@@ -196,7 +196,7 @@ public sealed class JobStore : IAsyncDisposable
 
     private const string InsertColumns =
         "id, submit_time, my_account, suite, tbox_group, testbox, arch, queue_key, job_stage, job_health, priority, memory_mb, " +
-        "lease_id, boot_time, version, jj, attempt, rescheduled_from, cluster_id, queued_at, result_root, all_params_md5, events, changed_at";
+        "lease_id, boot_time, version, jj, attempt, rescheduled_from, cluster_id, queued_at, result_root, all_params_md5, events, changed_at, growth_room";
 
     /// <summary>The parameters of <see cref="InsertColumns"/>, in order; the first event is made a one-element history.</summary>
     private static readonly string InsertValues = InsertValuesWith("");
@@ -207,8 +207,17 @@ public sealed class JobStore : IAsyncDisposable
             "events" => $"JSON_ARRAY(JSON_EXTRACT(@{prefix}events, '$'))",
             // The history's one entry is the submit.
             "changed_at" => $"@{prefix}submit_time",
+            "growth_room" => GrowthRoom,
             _ => $"@{prefix}{n}",
         }));
+
+    /// <summary>
+    /// The padding a new row carries until its first change sets it to NULL (migration 0028): what that change (a claim:
+    /// testbox, host, lease, boot time, deadline and a history entry naming them) usually adds, so the row does not
+    /// grow and InnoDB updates it where it lies instead of reorganizing its page. Sized for names of ~40 characters; a
+    /// change that grows more is just as correct, only dearer.
+    /// </summary>
+    private const string GrowthRoom = "REPEAT(' ', 320)";
 
     /// <summary>
     /// An insert of a new job's row, with its <c>submitted</c> event. <paramref name="form"/> is <c>VALUES</c> for a plain
@@ -259,7 +268,10 @@ public sealed class JobStore : IAsyncDisposable
         "running_time = @running_time, post_run_time = @post_run_time, manual_check_time = @manual_check_time, " +
         "renew_time = @renew_time, finish_time = @finish_time, deadline = @deadline, crash = @crash, " +
         "cancel_requested = @cancel_requested, rescheduled_as = @rescheduled_as, host = @host, host_lifecycle = @host_lifecycle, queued_at = @queued_at, version = @version, " +
-        "noted_health = @noted_health, lkp_vars = @lkp_vars";
+        "noted_health = @noted_health, lkp_vars = @lkp_vars, " + ReleaseGrowthRoom;
+
+    /// <summary>Every change of a job's row gives up the room its insert reserved (see <see cref="GrowthRoom"/>).</summary>
+    internal const string ReleaseGrowthRoom = "growth_room = NULL";
 
     private static MySqlParameter[] MutableParameters(JobRecord job) =>
     [

@@ -85,6 +85,23 @@ public sealed class JobClaimStoreTests(MariaDbFixture database)
     }
 
     [Fact]
+    public async Task A_new_row_reserves_growth_room_that_its_first_change_gives_up_by_claim_or_by_grain()
+    {
+        await using var stores = await Stores.CreateAsync(database, "claim");
+        Assert.True(await stores.Jobs.InsertAsync(Pending(12)));
+        Assert.True(await stores.Jobs.InsertAsync(Pending(13)));
+        Task<string> RoomAsync(long id) => Sql.ScalarAsync<string>(stores.ConnectionString, $"SELECT COALESCE(LENGTH(growth_room), 'none') FROM jobs WHERE id = {id}");
+        Assert.Equal(("320", "320"), (await RoomAsync(12), await RoomAsync(13)));
+
+        // The batched claim and a change through the job's grain both hand the room back to the row's own columns.
+        Assert.NotNull(await stores.Claims.ClaimAsync(Claim(12, "vm-2p8g--h1-0", "lease-12")));
+        var assign = Transitions.Assign(Pending(13), "vm-2p8g--h1-1", "lease-13", "host-1", DateTimeOffset.FromUnixTimeMilliseconds(5_000)).Change!;
+        Assert.True(await stores.Jobs.ApplyAsync(assign, 5_000));
+        Assert.Equal(("none", "none"), (await RoomAsync(12), await RoomAsync(13)));
+        Assert.Equal((JobStages.Boot, JobStages.Boot), ((await stores.Jobs.GetAsync(12))!.Stage, (await stores.Jobs.GetAsync(13))!.Stage));
+    }
+
+    [Fact]
     public async Task A_superseded_attempt_a_cancelled_job_and_a_taken_job_are_not_claimed()
     {
         await using var stores = await Stores.CreateAsync(database, "claim");
