@@ -32,6 +32,12 @@ public sealed class LocalMariaDbOptions
     /// </summary>
     public bool InstallIfMissing { get; set; }
 
+    /// <summary>
+    /// InnoDB's buffer pool, in MiB. Default 256 (what a test's private server needs); the silo passes its own setting.
+    /// The server takes the memory as it reads pages, not at start.
+    /// </summary>
+    public int BufferPoolMegabytes { get; set; } = 256;
+
     /// <summary>How long to wait for the server to accept connections. Default 30 seconds.</summary>
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -18,7 +18,11 @@ public static class DatabaseBootstrap
             var directory = Path.GetFullPath(Path.Combine(options.DataDirectory, "mariadb"));
             loggers.CreateLogger(typeof(DatabaseBootstrap)).LogInformation("No connection string configured: running a private MariaDB in {Directory}", directory);
             server = await LocalMariaDb.StartAsync(
-                new LocalMariaDbOptions { DataDirectory = directory, Port = options.DatabasePort, InstallIfMissing = options.InstallDatabase },
+                new LocalMariaDbOptions
+                {
+                    DataDirectory = directory, Port = options.DatabasePort, InstallIfMissing = options.InstallDatabase,
+                    BufferPoolMegabytes = options.DatabaseBufferPoolMegabytes,
+                },
                 loggers.CreateLogger<LocalMariaDb>(),
                 cancellationToken);
             connectionString = server.ConnectionString;
