@@ -270,7 +270,7 @@ public sealed class JobStore : IAsyncDisposable
         "cancel_requested = @cancel_requested, rescheduled_as = @rescheduled_as, host = @host, host_lifecycle = @host_lifecycle, queued_at = @queued_at, version = @version, " +
         "noted_health = @noted_health, lkp_vars = @lkp_vars, " + ReleaseGrowthRoom;
 
-    /// <summary>Every change of a job's row gives up the room its insert reserved (see <see cref="GrowthRoom"/>).</summary>
+    /// <summary>A job's changes (the batched claim, and every change through its grain) give up the room its insert reserved (see <see cref="GrowthRoom"/>).</summary>
     internal const string ReleaseGrowthRoom = "growth_room = NULL";
 
     private static MySqlParameter[] MutableParameters(JobRecord job) =>
