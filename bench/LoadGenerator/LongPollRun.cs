@@ -64,7 +64,8 @@ public static class LongPollRun
         await output.WriteLineAsync($"settled ({settle}{(waitingSeen is { } w ? $": {w:F0} waiting" : "")}); trickling {options.WarmupJobs} warm-up + {options.TrickleJobs} jobs at {options.TrickleRate}/s");
 
         var trickle = new TrickleSubmitter(client, options.Url, new JobDocumentWriter(shapes, runId, options.Accounts));
-        var submitSeconds = await trickle.RunAsync(options.WarmupJobs + options.TrickleJobs, options.TrickleRate, deadline.Token, options.WarmupJobs);
+        var submitted = options.WarmupJobs + options.TrickleJobs;
+        var submitSeconds = await trickle.RunAsync(submitted, options.TrickleRate, deadline.Token, options.WarmupJobs);
 
         // Wait for the last jobs to reach their testboxes, then end the polls. Cancelling a poll in flight cannot lose a
         // job of this run: every one has arrived by then (or the patience ran out, and it is reported missing).
@@ -81,7 +82,7 @@ public static class LongPollRun
         var measured = trickle.AcknowledgedAt.Where(a => !trickle.WarmupIds.Contains(a.Key)).ToDictionary(StringComparer.Ordinal);
         var dispatch = DispatchLatency.Summarize(measured, arrivals);
         var withWarmup = DispatchLatency.Summarize(trickle.AcknowledgedAt, arrivals);
-        var check = ExactlyOnceChecker.Check(options.WarmupJobs + options.TrickleJobs, trickle.Tally.Ids, arrivals.Select(a => a.Id));
+        var check = ExactlyOnceChecker.Check(submitted, trickle.Tally.Ids, arrivals.Select(a => a.Id));
         var submit = PhaseReport.From(new PhaseResult("trickle", submitSeconds, [trickle.Tally]));
         var errors = testboxes.Sum(t => t.Box.Tally.Errors);
         var timedOut = deadline.IsCancellationRequested;

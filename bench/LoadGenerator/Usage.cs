@@ -27,7 +27,7 @@ public static class Usage
                                      suite-report  no server: read --results-dir, print the suite's table, --json the whole
           --testboxes W              long-poll: waiting testboxes             (default 200)
           --trickle-rate R           long-poll: submits per second            (default 100)
-          --trickle-jobs T           long-poll: jobs submitted in all         (default 2000)
+          --trickle-jobs T           long-poll: jobs measured, after the warm-up (default 2000)
           --warmup-jobs U            long-poll: jobs submitted first, left out of the dispatch figures (default 200)
           --pending-file FILE        preload writes the acknowledged jobs; restart reads them
           --restarted-at UNIX        restart: when the silo process was started again (date +%s.%N)
