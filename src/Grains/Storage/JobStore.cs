@@ -20,12 +20,14 @@ public sealed class JobStore : IAsyncDisposable
     private readonly GroupCommitter _committer;
     private readonly BatchedJobReader _reader;
 
-    public JobStore(MySqlDataSource dataSource, GroupCommitter committer, Microsoft.Extensions.Options.IOptions<JobStoreOptions> options)
+    /// <summary>Folded reads under way at once: reads take no commit, and a job grain's activation waits on one.</summary>
+    private const int ConcurrentReads = 4;
+
+    public JobStore(MySqlDataSource dataSource, GroupCommitter committer)
     {
-        ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _committer = committer;
-        _reader = new BatchedJobReader(dataSource, options.Value.ConcurrentCommits);
+        _reader = new BatchedJobReader(dataSource, ConcurrentReads);
     }
 
     /// <summary>

@@ -9,10 +9,13 @@ public sealed class JobStoreOptions : ICheckedOptions
     public static string Section => "CompassCi:JobStore";
 
     /// <summary>
-    /// Commits that may be under way at once. Each commit carries every write that arrived while the
-    /// previous ones were in flight, so a few suffice to keep the disk busy. Default 4.
+    /// Commits of each kind (job writes, batched claims) that may be under way at once. Each commit carries every write
+    /// that arrived while the previous ones were in flight, so one keeps the database busy: a commit costs the database
+    /// about a millisecond of CPU whatever its size, and with four at once the same load came in batches a third as
+    /// large (2 cores, 30k jobs: the database's CPU per consume 0.17 vs 0.25 ms, per submit 0.13 vs 0.21 ms). More help
+    /// only where commits wait on a slow disk with CPU to spare. Default 1.
     /// </summary>
-    public int ConcurrentCommits { get; set; } = 4;
+    public int ConcurrentCommits { get; set; } = 1;
 
     /// <summary>Most writes in one commit. Default 256.</summary>
     public int MaxWritesPerCommit { get; set; } = 256;

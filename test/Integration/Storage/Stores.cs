@@ -22,7 +22,7 @@ internal sealed class Stores : IAsyncDisposable
         DataSource = new MySqlDataSource(new MySqlConnectionStringBuilder(connectionString) { ConnectionReset = false, AllowUserVariables = true }.ConnectionString);
         var options = Options.Create(new JobStoreOptions());
         Committer = new GroupCommitter(DataSource, options, Metrics, NullLogger<GroupCommitter>.Instance);
-        Jobs = new JobStore(DataSource, Committer, options);
+        Jobs = new JobStore(DataSource, Committer);
         ConsumeRequests = new ConsumeRequestStore(DataSource, Committer);
         SubmitKeys = new SubmitKeyStore(DataSource);
         Effects = new JobEffectStore(DataSource, Committer);
