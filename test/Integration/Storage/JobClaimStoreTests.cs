@@ -202,4 +202,46 @@ public sealed class JobClaimStoreTests(MariaDbFixture database)
 
         Assert.Equal(requests, await Sql.ScalarAsync<long>(stores.ConnectionString, "SELECT COUNT(*) FROM jobs WHERE job_stage = 'boot'"));
     }
+
+    [Fact]
+    public async Task A_claim_queued_behind_a_hung_batch_fails_unrun_and_its_job_stays_pending()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var stores = await Stores.CreateAsync(database, "claim");
+        // Statements give up after 4 s: longer than a claim may wait for its batch (2 s), so the wait ends first.
+        await using var store = stores.SecondClaimStore(commandTimeoutSeconds: 4);
+        Assert.True(await stores.Jobs.InsertAsync(Pending(61)));
+        Assert.True(await stores.Jobs.InsertAsync(Pending(62)));
+
+        // Another transaction holds job 61's row: the batch that claims it hangs on the lock (as on a hung database).
+        await using var holder = new MySqlConnector.MySqlConnection(stores.ConnectionString);
+        await holder.OpenAsync(ct);
+        await using var transaction = await holder.BeginTransactionAsync(ct);
+        await using (var lockRow = new MySqlConnector.MySqlCommand("SELECT id FROM jobs WHERE id = 61 FOR UPDATE", holder, transaction))
+        {
+            await lockRow.ExecuteScalarAsync(ct);
+        }
+
+        var hung = store.ClaimAsync(Claim(61, "tb-hung", "lease-61"));
+        Assert.True(await Eventually.HoldsAsync(
+            async () => await Sql.ScalarAsync<long>(stores.ConnectionString,
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND COMMAND = 'Query' AND INFO LIKE '%UPDATE jobs SET job_stage = ''boot''%'") > 0,
+            TimeSpan.FromSeconds(10)), "the first batch never started");
+
+        // Queued behind it: by the time the hung batch gives up, this claim has waited too long to be run.
+        var queued = store.ClaimAsync(Claim(62, "tb-queued", "lease-62"));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => queued);
+        Assert.Contains("was not run", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<Exception>(() => hung);
+        await transaction.RollbackAsync(ct);
+
+        // Neither job moved: both are still pending, at their first version, and claimable.
+        foreach (var id in new long[] { 61, 62 })
+        {
+            var row = (await stores.Jobs.GetAsync(id))!;
+            Assert.Equal((JobStages.Submit, (string?)null, 1), (row.Stage, row.Testbox, row.Version));
+        }
+
+        Assert.Equal("tb-queued", (await store.ClaimAsync(Claim(62, "tb-queued", "lease-62b")))?.Testbox);
+    }
 }

@@ -46,10 +46,19 @@ internal sealed class Stores : IAsyncDisposable
     /// <summary>The batched claim, as one silo has it.</summary>
     public JobClaimStore Claims { get; }
 
-    /// <summary>Another silo's batched claim on the same database (its own pool): to race <see cref="Claims"/>.</summary>
-    public JobClaimStore SecondClaimStore()
+    /// <summary>
+    /// Another silo's batched claim on the same database (its own pool): to race <see cref="Claims"/>; with
+    /// <paramref name="commandTimeoutSeconds"/>, its statements give up after that long.
+    /// </summary>
+    public JobClaimStore SecondClaimStore(uint? commandTimeoutSeconds = null)
     {
-        var pool = new MySqlDataSource(DataSource.ConnectionString);
+        var builder = new MySqlConnectionStringBuilder(DataSource.ConnectionString);
+        if (commandTimeoutSeconds is { } seconds)
+        {
+            builder.DefaultCommandTimeout = seconds;
+        }
+
+        var pool = new MySqlDataSource(builder.ConnectionString);
         _otherPools.Add(pool);
         return new JobClaimStore(pool, Options.Create(new JobStoreOptions()), Metrics, NullLogger<JobClaimStore>.Instance);
     }
