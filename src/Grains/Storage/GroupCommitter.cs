@@ -20,7 +20,7 @@ public sealed class GroupCommitter : IAsyncDisposable
     private readonly int _maxPerCommit;
     private readonly ILogger _logger;
     private readonly Task[] _loops;
-    private readonly TimeSpan _maxQueueWait;
+    private readonly QueueWaitLimit _queueWait;
     private readonly int _batchTimeoutSeconds;
     private readonly SchedulerMetrics _metrics;
 
@@ -35,7 +35,7 @@ public sealed class GroupCommitter : IAsyncDisposable
         var commandTimeout = new MySqlConnectionStringBuilder(dataSource.ConnectionString).DefaultCommandTimeout;
         // A MySqlBatch does not take the connection string's Default Command Timeout: without this it waits for ever.
         _batchTimeoutSeconds = (int)commandTimeout;
-        _maxQueueWait = commandTimeout == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(commandTimeout);
+        _queueWait = QueueWaitLimit.For(commandTimeout);
         // The loops outlive whoever first asked for this singleton: they must not inherit its flow (its span would
         // become the parent of every commit after).
         using (ExecutionContext.SuppressFlow())
@@ -200,12 +200,12 @@ public sealed class GroupCommitter : IAsyncDisposable
     /// </summary>
     private bool FailIfWaitedTooLong(JobWrite write)
     {
-        if (_maxQueueWait == Timeout.InfiniteTimeSpan || write.Age <= _maxQueueWait)
+        if (_queueWait.Exceeded(write.Age, "write") is not { } error)
         {
             return false;
         }
 
-        write.Fail(new TimeoutException($"The write waited {write.Age.TotalSeconds:0.0} s for the database and was not run."));
+        write.Fail(error);
         return true;
     }
 

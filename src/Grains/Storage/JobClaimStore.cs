@@ -35,7 +35,7 @@ public sealed class JobClaimStore : IAsyncDisposable
     private readonly MySqlDataSource _dataSource;
     private readonly int _maxPerBatch;
     private readonly int _timeoutSeconds;
-    private readonly TimeSpan _maxQueueWait;
+    private readonly QueueWaitLimit _queueWait;
     private readonly SchedulerMetrics _metrics;
     private readonly ILogger<JobClaimStore> _logger;
     private readonly Task[] _loops;
@@ -46,8 +46,9 @@ public sealed class JobClaimStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _maxPerBatch = options.Value.MaxWritesPerCommit;
-        _timeoutSeconds = (int)new MySqlConnectionStringBuilder(dataSource.ConnectionString).DefaultCommandTimeout;
-        _maxQueueWait = _timeoutSeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(Math.Min(_timeoutSeconds, MaxQueueWait.TotalSeconds));
+        var commandTimeout = new MySqlConnectionStringBuilder(dataSource.ConnectionString).DefaultCommandTimeout;
+        _timeoutSeconds = (int)commandTimeout;
+        _queueWait = QueueWaitLimit.For(commandTimeout, MaxQueueWait);
         _metrics = metrics;
         _logger = logger;
         // As the group committer's loops: they outlive whoever first asked for this singleton and must not carry its flow.
@@ -99,17 +100,16 @@ public sealed class JobClaimStore : IAsyncDisposable
     /// <summary>
     /// A claim that waited longer than <see cref="MaxQueueWait"/> (or than a statement may run, if that is shorter) is
     /// failed, never run (the job stays pending): the database is not keeping up (stopped, hung), and its testbox gets a
-    /// 503 within the deadline instead of waiting behind the batch before it, as <see cref="GroupCommitter"/> does for
-    /// writes.
+    /// 503 within the deadline instead of waiting behind the batch before it (see <see cref="QueueWaitLimit"/>).
     /// </summary>
     private bool FailIfWaitedTooLong(PendingClaim claim)
     {
-        if (_maxQueueWait == Timeout.InfiniteTimeSpan || claim.Age <= _maxQueueWait)
+        if (_queueWait.Exceeded(claim.Age, "claim") is not { } error)
         {
             return false;
         }
 
-        claim.Fail(new TimeoutException($"The claim waited {claim.Age.TotalSeconds:0.0} s for the database and was not run."));
+        claim.Fail(error);
         return true;
     }
 
