@@ -8,4 +8,16 @@ namespace CompassCi.Grains.Dispatch;
 internal readonly record struct AttemptFence(string? Token, int Counted = 0)
 {
     public int Attempt => Token is not null ? 1 : Counted;
+
+    /// <summary>
+    /// A first attempt's fence: a fresh 128-bit token. It is only compared in the database, never shown or trusted as a
+    /// secret, so a draw from <see cref="Random.Shared"/> serves; <see cref="Guid.NewGuid"/> reads /dev/urandom, a
+    /// system call on every consume.
+    /// </summary>
+    public static AttemptFence First()
+    {
+        Span<byte> bits = stackalloc byte[16];
+        Random.Shared.NextBytes(bits);
+        return new AttemptFence(Convert.ToHexStringLower(bits));
+    }
 }

@@ -37,7 +37,7 @@ public sealed class JobDispatcher(
         // A request that may be retried starts as a first attempt: a claim records it, fenced on this token, in the
         // claim's own commit. Only when that cannot be known to be safe (nothing to claim yet, or the request was asked
         // before) is the attempt counted on its own, and the request's job looked for, before anything is claimed.
-        var fence = request.Retriable ? new AttemptFence(Guid.NewGuid().ToString("N")) : new AttemptFence(null);
+        var fence = request.Retriable ? AttemptFence.First() : new AttemptFence(null);
         await queueKeys.EnsureLoadedAsync();
         var deadline = clock.GetUtcNow() + request.Wait;
         // The long-poll wait, from the first time nothing fits until the consume ends; none when the first look finds a job.
