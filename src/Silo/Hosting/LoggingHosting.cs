@@ -1,9 +1,11 @@
+using CompassCi.Silo.Logging;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Logs;
 
 namespace CompassCi.Silo.Hosting;
 
 /// <summary>
-/// The silo's logs: the console in the format <c>CompassCi:LogFormat</c> names, and over OTLP too when
+/// The silo's logs: the console (written in batches) in the format <c>CompassCi:LogFormat</c> names, and over OTLP too when
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter is <see cref="TelemetryHosting"/>'s <c>UseOtlpExporter</c>,
 /// which turns on all three signals). Either way the log scopes' fields (job_id, testbox, host, cluster_id, account)
 /// go with each line as fields of their own, so "where is job X" is one query in the log store.
@@ -46,6 +48,14 @@ public static class LoggingHosting
             });
         }
 
+        // The framework's console logger registers the formatters and binds their options; its lines are written by
+        // ours, in batches (see BatchedConsoleLoggerProvider).
+        foreach (var console in logging.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList())
+        {
+            logging.Services.Remove(console);
+        }
+
+        logging.Services.AddSingleton<ILoggerProvider, BatchedConsoleLoggerProvider>();
         return logging;
     }
 }
