@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -13,6 +15,11 @@ namespace CompassCi.Api.Jobs;
 /// </summary>
 public static class JobJsonWriter
 {
+    /// <summary>The names matched against every member of a document, in UTF-8 (a <c>string</c> would be transcoded at each match).</summary>
+    private static readonly byte[] SecretsName = Encoding.UTF8.GetBytes(JobJson.SecretsField);
+
+    private static readonly byte[] JobSecretName = Encoding.UTF8.GetBytes(JobJson.JobSecretField);
+
     private const string JsonContentType = "application/json; charset=utf-8";
 
     /// <summary>The consume answer: the job, then its own <c>secrets</c> and <paramref name="jobSecret"/>.</summary>
@@ -30,12 +37,12 @@ public static class JobJsonWriter
         writer.WriteStartObject();
         foreach (var member in members)
         {
-            if (member.NameEquals(JobJson.SecretsField))
+            if (member.NameEquals(SecretsName))
             {
                 // Moved to the end, after the server's fields, as the tree does when it takes them out and puts them back.
                 secrets = member.Value;
             }
-            else if (member.NameEquals(JobJson.JobSecretField))
+            else if (member.NameEquals(JobSecretName))
             {
                 // A document's own job_secret keeps its place and shows the real one, as a server-owned field does.
                 if (!jobSecretWritten)
@@ -149,7 +156,11 @@ public static class JobJsonWriter
     /// <summary>The server's fields of one job: each written once, where the document has it or after its members.</summary>
     private readonly struct OverlaidFields(KeyValuePair<string, JsonNode?>[] fields)
     {
+        /// <summary>The fields' names in UTF-8, as a document's member names are held: compared without transcoding each time.</summary>
+        private static readonly ConcurrentDictionary<string, byte[]> Utf8Names = new(StringComparer.Ordinal);
+
         private readonly bool[] _written = new bool[fields.Length];
+        private readonly byte[][] _names = [.. fields.Select(f => Utf8Names.GetOrAdd(f.Key, Encoding.UTF8.GetBytes))];
 
         /// <summary>Writes the field <paramref name="name"/> if the server owns it (once; a repeat is dropped); false for a member of the document's own.</summary>
         public bool TryWrite(Utf8JsonWriter writer, string name)
@@ -165,12 +176,12 @@ public static class JobJsonWriter
             return false;
         }
 
-        /// <summary>As <see cref="TryWrite(Utf8JsonWriter, string)"/>, matching the member's name without reading it into a string.</summary>
+        /// <summary>As <see cref="TryWrite(Utf8JsonWriter, string)"/>, matching the member's name as UTF-8, without reading it into a string.</summary>
         public bool TryWrite(Utf8JsonWriter writer, JsonProperty member)
         {
             for (var i = 0; i < fields.Length; i++)
             {
-                if (member.NameEquals(fields[i].Key))
+                if (member.NameEquals(_names[i]))
                 {
                     return Write(writer, i);
                 }

@@ -29,6 +29,7 @@ public sealed class JobJsonWriterTests
         """{"name":"caf\u00e9 <b>&amp;</b> 'quoted' \"x\"","emoji":"\ud83d\ude00","esc\u0061ped":"\n\t"}""",
         """{"suite":"s","lkp_vars":{"job_state":"forged"},"crash":"forged","abort":true}""",
         """{"suite":"s","warnings":["the submitter's own"],"memory":"1G"}""",
+        """{"job\u005fstage":"forged","secr\u0065ts":{"k":"v"},"job_s\u0065cret":"forged"}""",
         """[1,2,3]""",
         """{}""",
     };
