@@ -160,7 +160,7 @@ public static class JobJsonWriter
         private static readonly ConcurrentDictionary<string, byte[]> Utf8Names = new(StringComparer.Ordinal);
 
         private readonly bool[] _written = new bool[fields.Length];
-        private readonly byte[][] _names = [.. fields.Select(f => Utf8Names.GetOrAdd(f.Key, Encoding.UTF8.GetBytes))];
+        private readonly byte[][] _names = [.. fields.Select(f => Utf8Names.GetOrAdd(f.Key, static name => Encoding.UTF8.GetBytes(name)))];
 
         /// <summary>Writes the field <paramref name="name"/> if the server owns it (once; a repeat is dropped); false for a member of the document's own.</summary>
         public bool TryWrite(Utf8JsonWriter writer, string name)

@@ -66,9 +66,10 @@ internal static class DataSourceExtensions
     private static MySqlCommand Command(MySqlConnection connection, SqlStatement statement)
     {
         var command = new MySqlCommand(statement.Text, connection);
+        // Shared, not copied, as in SqlStatement.ToBatchCommand: nothing changes a parameter once it is made.
         foreach (var parameter in statement.Parameters)
         {
-            command.Parameters.Add(parameter.Clone());
+            command.Parameters.Add(parameter);
         }
 
         return command;
