@@ -103,7 +103,7 @@ public sealed partial class LocalMariaDb
     {
         // The start lock keeps another process from taking the dead server's directory for free meanwhile.
         await using var startLock = await AcquireStartLockAsync(_dataDirectory, _options.StartupTimeout, stop);
-        var (process, errorLog, errorLogStart, _) = Launch(serverPath, _dataDirectory, SocketPath, Port, _options.BufferPoolMegabytes, _logger);
+        var (process, errorLog, errorLogStart, _) = Launch(serverPath, _dataDirectory, SocketPath, Port, _options, _logger);
         var previous = Interlocked.Exchange(ref _process, process);
         previous?.Dispose();
         _serverPid = process.Id;

@@ -269,7 +269,7 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
         ILogger logger,
         CancellationToken ct)
     {
-        var (process, errorLog, errorLogStart, recentOutput) = Launch(serverPath, dataDirectory, socketPath, port, options.BufferPoolMegabytes, logger);
+        var (process, errorLog, errorLogStart, recentOutput) = Launch(serverPath, dataDirectory, socketPath, port, options, logger);
         try
         {
             var server = new LocalMariaDb(process, process.Id, dataDirectory, socketPath, port, options, password, logger);
@@ -319,7 +319,7 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
     /// database while the silo still needs it to shut down. The caller stops it, after the silo.
     /// </summary>
     private static (Process Process, string ErrorLog, long ErrorLogStart, ConcurrentQueue<string> RecentOutput) Launch(
-        string serverPath, string dataDirectory, string socketPath, int port, int bufferPoolMegabytes, ILogger logger)
+        string serverPath, string dataDirectory, string socketPath, int port, LocalMariaDbOptions options, ILogger logger)
     {
         var errorLog = Path.Combine(dataDirectory, ErrorLogFileName);
         // The log is appended to across runs; diagnostics should show only this run's lines.
@@ -355,7 +355,9 @@ public sealed partial class LocalMariaDb : IAsyncDisposable
         startInfo.ArgumentList.Add("--skip-name-resolve");
         startInfo.ArgumentList.Add($"--pid-file={Path.Combine(dataDirectory, PidFileName)}");
         startInfo.ArgumentList.Add($"--log-error={errorLog}");
-        startInfo.ArgumentList.Add($"--innodb-buffer-pool-size={bufferPoolMegabytes}M");
+        startInfo.ArgumentList.Add($"--innodb-buffer-pool-size={options.BufferPoolMegabytes}M");
+        // MariaDB resizes the redo log at start when this differs from the file's size, so a change applies on restart.
+        startInfo.ArgumentList.Add($"--innodb-log-file-size={options.RedoLogMegabytes}M");
         startInfo.ArgumentList.Add("--max-connections=500");
         // MEDIUMBLOB grain state (migration 0005) can reach 16 MiB, which the 16 MiB default packet cannot carry.
         startInfo.ArgumentList.Add("--max-allowed-packet=64M");

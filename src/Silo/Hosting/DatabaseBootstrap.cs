@@ -21,7 +21,7 @@ public static class DatabaseBootstrap
                 new LocalMariaDbOptions
                 {
                     DataDirectory = directory, Port = options.DatabasePort, InstallIfMissing = options.InstallDatabase,
-                    BufferPoolMegabytes = options.DatabaseBufferPoolMegabytes,
+                    BufferPoolMegabytes = options.DatabaseBufferPoolMegabytes, RedoLogMegabytes = options.DatabaseRedoLogMegabytes,
                 },
                 loggers.CreateLogger<LocalMariaDb>(),
                 cancellationToken);

@@ -7,7 +7,7 @@ namespace CompassCi.Silo.Logging;
 /// Writes the console's lines in batches: a line is appended to a buffer, and one thread writes what has gathered every
 /// <see cref="FlushEvery"/> (sooner when it passes <see cref="FlushAt"/>), in one system call per stream. A line waits at
 /// most that long; an idle silo's writer thread sleeps until the next line arrives. <see cref="Dispose"/> writes the
-/// rest.
+/// rest, and a line appended after it is written at once.
 /// </summary>
 /// <remarks>
 /// Why not the framework's console logger: it wakes its thread for each line (the queue is usually empty under load) and
@@ -51,6 +51,13 @@ internal sealed class ConsoleBatchWriter : IDisposable
         bool wake;
         lock (_gate)
         {
+            if (_stopping)
+            {
+                // A line from a thread still running after the end (at exit): written now, rather than lost.
+                Write(text, toError ? _error : _output);
+                return;
+            }
+
             var pending = toError ? _pendingError : _pendingOut;
             pending.Append(text);
             // Only a writer waiting without a deadline needs waking; one asleep between batches comes back by itself.
@@ -76,9 +83,9 @@ internal sealed class ConsoleBatchWriter : IDisposable
             _stopping = true;
         }
 
+        // The event is not disposed: a line logged while this runs may still set it.
         _wake.Set();
         _thread.Join();
-        _wake.Dispose();
     }
 
     private void Run()

@@ -16,12 +16,13 @@ public sealed class ConfigurationCheckTests(MariaDbFixture database)
     [Fact]
     public async Task A_value_out_of_range_stops_the_silo_naming_the_key_and_the_range()
     {
-        var (exitCode, log) = await RunAsync(new() { ["CompassCi__Lifecycle__LeaseSeconds"] = "0", ["CompassCi__JobStore__ConcurrentCommits"] = "500", ["CompassCi__DatabaseBufferPoolMegabytes"] = "8" });
+        var (exitCode, log) = await RunAsync(new() { ["CompassCi__Lifecycle__LeaseSeconds"] = "0", ["CompassCi__JobStore__ConcurrentCommits"] = "500", ["CompassCi__DatabaseBufferPoolMegabytes"] = "8", ["CompassCi__DatabaseRedoLogMegabytes"] = "4" });
 
         Assert.Equal(78, exitCode);
         Assert.Contains("CompassCi:Lifecycle:LeaseSeconds is 0; it must be a whole number of seconds from 1 to 86400", log, StringComparison.Ordinal);
         Assert.Contains("CompassCi:JobStore:ConcurrentCommits is 500; it must be a whole number from 1 to 64", log, StringComparison.Ordinal);
         Assert.Contains("CompassCi:DatabaseBufferPoolMegabytes is 8; it must be a whole number of MiB from 16 to 1048576", log, StringComparison.Ordinal);
+        Assert.Contains("CompassCi:DatabaseRedoLogMegabytes is 4; it must be a whole number of MiB from 16 to 524288", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening", log, StringComparison.Ordinal);
     }
 

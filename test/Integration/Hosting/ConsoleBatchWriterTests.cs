@@ -25,6 +25,20 @@ public sealed class ConsoleBatchWriterTests
     }
 
     [Fact]
+    public void A_line_after_the_end_is_written_at_once_not_lost()
+    {
+        var output = new CountingStream();
+        var writer = new ConsoleBatchWriter(output, new CountingStream());
+        writer.Append(new StringBuilder("before the end\n"), toError: false);
+        writer.Dispose();
+
+        writer.Append(new StringBuilder("after the end\n"), toError: false, urgent: true);
+        writer.Dispose();
+
+        Assert.Equal("before the end\nafter the end\n", output.Text());
+    }
+
+    [Fact]
     public void A_burst_of_lines_costs_a_few_writes_not_one_each()
     {
         var output = new CountingStream();
