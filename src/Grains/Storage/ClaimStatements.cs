@@ -143,12 +143,13 @@ internal static class ClaimStatements
 
     /// <summary>The parameter <c>@x7</c>: from a cache up to the default batch size, made beyond it.</summary>
     private static string Name(char letter, int index) =>
-        index < CachedNames && Names[letter - 'a'] is { } names ? names[index] : "@" + letter + index.ToString(CultureInfo.InvariantCulture);
+        index < CachedNames ? (Names[letter - 'a'] ??= NamesOf(letter))[index] : "@" + letter + index.ToString(CultureInfo.InvariantCulture);
 
     private const int CachedNames = 256;
 
-    /// <summary>The names of the letters the statements use, by letter.</summary>
-    private static readonly string[]?[] Names = [.. Enumerable.Range(0, 26).Select(l => "abdehiklt".Contains((char)('a' + l), StringComparison.Ordinal)
-        ? Enumerable.Range(0, CachedNames).Select(i => "@" + (char)('a' + l) + i.ToString(CultureInfo.InvariantCulture)).ToArray()
-        : null)];
+    /// <summary>The cached names, by letter, each made on its first use (two threads making the same list at once is harmless).</summary>
+    private static readonly string[]?[] Names = new string[]?[26];
+
+    private static string[] NamesOf(char letter) =>
+        [.. Enumerable.Range(0, CachedNames).Select(i => "@" + letter + i.ToString(CultureInfo.InvariantCulture))];
 }

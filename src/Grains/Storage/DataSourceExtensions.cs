@@ -13,7 +13,7 @@ internal static class DataSourceExtensions
     public static async Task<List<T>> QueryAsync<T>(this MySqlDataSource source, SqlStatement statement, Func<MySqlDataReader, T> read, CancellationToken cancellationToken = default)
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, statement);
+        await using var command = statement.ToCommand(connection);
         var rows = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -28,7 +28,7 @@ internal static class DataSourceExtensions
     public static async Task<T?> FirstOrDefaultAsync<T>(this MySqlDataSource source, SqlStatement statement, Func<MySqlDataReader, T> read)
     {
         await using var connection = await source.OpenConnectionAsync();
-        await using var command = Command(connection, statement);
+        await using var command = statement.ToCommand(connection);
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? read(reader) : default;
     }
@@ -37,7 +37,7 @@ internal static class DataSourceExtensions
     public static async Task<long?> LongAsync(this MySqlDataSource source, SqlStatement statement, CancellationToken cancellationToken = default)
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, statement);
+        await using var command = statement.ToCommand(connection);
         return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull
             ? Convert.ToInt64(value, CultureInfo.InvariantCulture)
             : null;
@@ -47,7 +47,7 @@ internal static class DataSourceExtensions
     public static async Task<string?> TextAsync(this MySqlDataSource source, SqlStatement statement)
     {
         await using var connection = await source.OpenConnectionAsync();
-        await using var command = Command(connection, statement);
+        await using var command = statement.ToCommand(connection);
         return await command.ExecuteScalarAsync() as string;
     }
 
@@ -55,23 +55,11 @@ internal static class DataSourceExtensions
     public static async Task<int> ExecuteAsync(this MySqlDataSource source, SqlStatement statement)
     {
         await using var connection = await source.OpenConnectionAsync();
-        await using var command = Command(connection, statement);
+        await using var command = statement.ToCommand(connection);
         return await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>The ids in the first column (a BIGINT UNSIGNED) of every row, in order.</summary>
     public static Task<List<long>> IdsAsync(this MySqlDataSource source, SqlStatement statement) =>
         source.QueryAsync(statement, r => r.GetId(0));
-
-    private static MySqlCommand Command(MySqlConnection connection, SqlStatement statement)
-    {
-        var command = new MySqlCommand(statement.Text, connection);
-        // Shared, not copied, as in SqlStatement.ToBatchCommand: nothing changes a parameter once it is made.
-        foreach (var parameter in statement.Parameters)
-        {
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
-    }
 }

@@ -22,11 +22,23 @@ public sealed record SqlStatement(string Text, params MySqlParameter[] Parameter
     internal MySqlBatchCommand ToBatchCommand()
     {
         var command = new MySqlBatchCommand(Text);
+        AddParametersTo(command.Parameters);
+        return command;
+    }
+
+    /// <summary>This statement as a command on <paramref name="connection"/>, its parameters shared as in <see cref="ToBatchCommand"/>.</summary>
+    internal MySqlCommand ToCommand(MySqlConnection connection)
+    {
+        var command = new MySqlCommand(Text, connection);
+        AddParametersTo(command.Parameters);
+        return command;
+    }
+
+    private void AddParametersTo(MySqlParameterCollection parameters)
+    {
         foreach (var parameter in Parameters)
         {
-            command.Parameters.Add(parameter);
+            parameters.Add(parameter);
         }
-
-        return command;
     }
 }

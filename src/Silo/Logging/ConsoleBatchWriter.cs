@@ -110,13 +110,14 @@ internal sealed class ConsoleBatchWriter : IDisposable
 
             if (!wrote)
             {
-                // Nothing came in a whole period: sleep until a line does.
+                // Nothing came in a whole period: sleep until a line does (Append wakes an idle writer).
+                bool idle;
                 lock (_gate)
                 {
-                    _idle = _pendingOut.Length == 0 && _pendingError.Length == 0;
+                    idle = _idle = _pendingOut.Length == 0 && _pendingError.Length == 0;
                 }
 
-                if (_idle)
+                if (idle)
                 {
                     _wake.Wait();
                 }
